@@ -1,0 +1,3 @@
+//! Type checking a spec against schema locks.
+
+pub mod schema;

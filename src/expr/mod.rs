@@ -1,0 +1,3 @@
+//! The expression language: parsing with pest into a spanned syntax tree.
+
+pub mod ast;

@@ -1,0 +1,3 @@
+//! Loading specs.
+
+// model: being written

@@ -1,0 +1,216 @@
+//! The typed spec model.
+//!
+//! Every user-written leaf is [`Spanned`] (or a [`ScalarText`] for expressions), so later stages
+//! can point at the exact text. The model is deserialized with serde from the YAML tree built by
+//! `spec::yaml`, whose deserializer fills in the spans.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::scalar::ScalarText;
+use crate::span::Spanned;
+use crate::spec::entries::Entries;
+use crate::spec::template::Template;
+
+/// A whole spec, after `extends:` has been merged.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cutover mapping spec")]
+pub struct Spec {
+    /// Spec format version; this build reads `1`.
+    pub cutover: Spanned<u32>,
+    /// Path of a base spec this one overlays (maps merge, scalars and lists replace, `null` deletes).
+    #[serde(default)]
+    pub extends: Option<Spanned<String>>,
+    /// Human name of the migration (customer and platform pair).
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
+    /// Free text for reviewers.
+    #[serde(default)]
+    pub description: Option<Spanned<String>>,
+    /// Where records come from.
+    pub source: Endpoint,
+    /// Where records go.
+    pub sink: Endpoint,
+    /// State database: `sqlite:PATH` (default `sqlite:cutover.db` beside the spec) or a postgres URL.
+    #[serde(default)]
+    pub state: Option<Template>,
+    /// Lookup tables used as `tables.NAME[key]`.
+    #[serde(default)]
+    pub tables: Entries<Spanned<String>, Entries<Spanned<String>, Spanned<Scalar>>>,
+    /// What to migrate, by object name.
+    #[serde(default)]
+    pub objects: Entries<Spanned<String>, ObjectSpec>,
+    /// Written documents for what has no home in Intercom.
+    #[serde(default)]
+    pub inventory: Entries<Spanned<String>, InventorySpec>,
+}
+
+/// A source or sink: the driver and its settings. Which settings a driver needs is checked by
+/// `check`, so one misspelt key gets a "did you mean" whatever the driver.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// `odoo`, `otrs`, `topdesk`, `file` (sources); `intercom`, `file` (sinks).
+    pub driver: Spanned<String>,
+    /// Schema lock describing this side (path relative to the spec file).
+    #[serde(default)]
+    pub schema: Option<Spanned<String>>,
+    /// Base URL (Odoo, TOPdesk, Intercom) or database URL (OTRS: `mysql://…`, `postgres://…`).
+    #[serde(default)]
+    pub url: Option<Template>,
+    /// Odoo database name.
+    #[serde(default)]
+    pub database: Option<Template>,
+    /// Odoo or TOPdesk login.
+    #[serde(default)]
+    pub login: Option<Template>,
+    /// Odoo API key.
+    #[serde(default)]
+    pub api_key: Option<Template>,
+    /// TOPdesk application password.
+    #[serde(default)]
+    pub password: Option<Template>,
+    /// Intercom access token.
+    #[serde(default)]
+    pub token: Option<Template>,
+    /// Intercom region: `us`, `eu` or `au` (detected with `GET /me` when absent).
+    #[serde(default)]
+    pub region: Option<Spanned<String>>,
+    /// Intercom API version (`"2.16"`).
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
+    /// Request budget, e.g. `10000/min`.
+    #[serde(default)]
+    pub rate: Option<Spanned<String>>,
+    /// Share of the budget this migration may use, e.g. `0.8`.
+    #[serde(default)]
+    pub share: Option<Spanned<f64>>,
+    /// Records per source page.
+    #[serde(default)]
+    pub batch: Option<Spanned<u32>>,
+    /// OTRS time zone of stored timestamps (`Europe/Berlin`).
+    #[serde(default)]
+    pub time_zone: Option<Spanned<String>>,
+    /// OTRS article directory when attachments are stored on disk.
+    #[serde(default)]
+    pub article_dir: Option<Template>,
+    /// TOPdesk date window in days (default 90).
+    #[serde(default)]
+    pub window_days: Option<Spanned<u32>>,
+    /// File driver directory.
+    #[serde(default)]
+    pub path: Option<Template>,
+    /// Intercom: import tickets as `conversation` (default) or `ticket`.
+    #[serde(default)]
+    pub target: Option<Spanned<String>>,
+}
+
+/// A scalar value in a table.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Scalar {
+    /// `null` or `~`.
+    Null,
+    /// `true`/`false`.
+    Bool(bool),
+    /// `3`.
+    Int(i64),
+    /// `1.5`.
+    Float(f64),
+    /// Text.
+    Text(String),
+}
+
+/// One object mapping: records of a source object become destination records of one kind.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectSpec {
+    /// Source object (`res.partner`, `ticket`, `incidents`).
+    pub from: Spanned<String>,
+    /// Destination kind (`contact`, `conversation`, `conversation_part`, …).
+    pub to: Spanned<String>,
+    /// Expression: only records for which it is true are migrated; others count as skipped.
+    #[serde(default, rename = "where")]
+    pub filter: Option<ScalarText>,
+    /// Only records that these `OBJECT.FIELD` relations point at (e.g. partners some ticket references).
+    #[serde(default)]
+    pub referenced_by: Vec<Spanned<String>>,
+    /// Expression giving the destination identity; records with the same key become one record.
+    #[serde(default)]
+    pub key: Option<ScalarText>,
+    /// Expression matched against the destination's key field; matched records are never created.
+    #[serde(default, rename = "match")]
+    pub match_key: Option<ScalarText>,
+    /// What happens to records `match` does not find: `queue` (default) or `skip`.
+    #[serde(default)]
+    pub unmatched: Option<Spanned<Unmatched>>,
+    /// `OBJECT via FIELD`: each record belongs to the parent record its FIELD points at.
+    #[serde(default)]
+    pub parent: Option<Spanned<String>>,
+    /// Expression ordering records within their parent (e.g. `date`).
+    #[serde(default)]
+    pub order: Option<ScalarText>,
+    /// Objects that must be migrated before this one (beside those implied by `ref`/`parent`).
+    #[serde(default)]
+    pub after: Vec<Spanned<String>>,
+    /// Destination field → expression.
+    #[serde(default)]
+    pub fields: Entries<Spanned<String>, ScalarText>,
+    /// Rules that map many source fields at once (`x_studio_*`).
+    #[serde(default)]
+    pub each: Vec<EachRule>,
+    /// Records to hold back for a person to decide, with the reason.
+    #[serde(default)]
+    pub flag: Vec<FlagRule>,
+}
+
+/// What to do with a record that `match` finds no destination record for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Unmatched {
+    /// Put it in the reconciliation queue; records that `ref` it wait there too.
+    Queue,
+    /// Leave it out; `ref`s to it give null.
+    Skip,
+}
+
+/// Map every source field matching a pattern.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EachRule {
+    /// Glob over source field names (`x_studio_*`).
+    pub fields: Spanned<String>,
+    /// Destination field template; `{name}` is the source field's name.
+    pub to: Spanned<String>,
+    /// Fields the pattern matches that should be left out.
+    #[serde(default)]
+    pub except: Vec<Spanned<String>>,
+}
+
+/// Hold records back with a reason.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlagRule {
+    /// Expression; records for which it is true are flagged.
+    pub when: ScalarText,
+    /// Why, as shown in the reconciliation report.
+    pub reason: Spanned<String>,
+}
+
+/// A written document listing records that have no home in Intercom.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySpec {
+    /// Source object.
+    pub from: Spanned<String>,
+    /// Document title.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    /// Which records (expression).
+    #[serde(default, rename = "where")]
+    pub filter: Option<ScalarText>,
+    /// One expression per column.
+    #[serde(default)]
+    pub columns: Vec<ScalarText>,
+}
