@@ -129,7 +129,7 @@ impl Diagnostics {
     }
 
     /// Add all of another list.
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub fn append(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
 

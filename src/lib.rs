@@ -21,6 +21,7 @@ pub mod expr;
 pub mod report;
 pub mod scalar;
 pub mod source;
+pub mod suggest;
 pub mod span;
 pub mod spec;
 

@@ -1,1 +1,3 @@
+//! The integration test suite: one binary, one module per area (see tests/README.md).
 
+mod support;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::scalar::ScalarText;
 use crate::span::Spanned;
 use crate::spec::entries::Entries;
+use crate::spec::load::Origin;
 use crate::spec::template::Template;
 
 /// A whole spec, after `extends:` has been merged.
@@ -44,6 +45,26 @@ pub struct Spec {
     /// Written documents for what has no home in Intercom.
     #[serde(default)]
     pub inventory: Entries<Spanned<String>, InventorySpec>,
+    /// The files this spec was loaded from (not written by users).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+impl Spec {
+    /// Every `${VAR}` template in the spec, in file order.
+    pub fn templates(&self) -> impl Iterator<Item = &Template> {
+        self.source.templates().chain(self.sink.templates()).chain(self.state.iter())
+    }
+}
+
+impl Endpoint {
+    /// The endpoint's templated settings.
+    pub fn templates(&self) -> impl Iterator<Item = &Template> {
+        [&self.url, &self.database, &self.login, &self.api_key, &self.password, &self.token, &self.article_dir, &self.path]
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// A source or sink: the driver and its settings. Which settings a driver needs is checked by
