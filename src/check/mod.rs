@@ -1,3 +1,118 @@
 //! Type checking a spec against schema locks.
+//!
+//! `check` reads a loaded spec, the source's schema lock and the destination model (the built-in
+//! Intercom model merged with the workspace's lock) and reports every problem at once. Each
+//! expression is parsed and typed in the scope of its object; an expression that fails is typed
+//! `any`, which every later check accepts, so one mistake gives one diagnostic. The result keeps
+//! the parsed, typed expressions and the dependency order for `plan`.
 
+pub mod diagnostics;
+pub mod endpoint;
+pub mod expr;
+pub mod functions;
+pub mod graph;
+pub mod locks;
+pub mod object;
 pub mod schema;
+pub mod types;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+use crate::source::SourceMap;
+use crate::spec::Spec;
+
+pub use expr::ObjectInfo;
+pub use locks::{load_schemas, Schemas};
+pub use object::{CheckedField, CheckedObject, NewAttribute};
+pub use schema::SchemaLock;
+pub use types::{Kind, Type};
+
+/// A spec that passed `check`: objects with typed expressions, in dependency order.
+#[derive(Clone, Debug)]
+pub struct CheckedSpec {
+    /// Objects in spec order.
+    pub objects: Vec<CheckedObject>,
+    /// Indexes into `objects`, dependencies first.
+    pub order: Vec<usize>,
+    /// Custom attributes to create before writing records.
+    pub attributes: Vec<NewAttribute>,
+}
+
+/// Check a loaded spec against its schemas. Returns the checked spec when there are no errors.
+pub fn check(spec: &Spec, schemas: &Schemas) -> (Option<CheckedSpec>, Diagnostics) {
+    let mut found = Diagnostics::new();
+    endpoint::check_endpoints(spec, &mut found);
+    let infos: Vec<ObjectInfo> = spec
+        .objects
+        .iter()
+        .map(|(name, object)| ObjectInfo {
+            name: name.value.clone(),
+            kind: if schemas.sink.object(&object.to.value).is_some() { object.to.value.clone() } else { String::new() },
+            to_span: object.to.span,
+        })
+        .collect();
+    let results = object::check_objects(spec, schemas, &infos, &mut found);
+    let mut used_tables: HashSet<String> = results.used_tables;
+    check_inventory(spec, schemas, &infos, &mut found, &mut used_tables);
+    for (name, _) in spec.tables.iter() {
+        if !used_tables.contains(&name.value) {
+            found.push(diagnostics::unused_table(&name.value, name.span));
+        }
+    }
+    let names: Vec<String> = infos.iter().map(|o| o.name.clone()).collect();
+    let order = graph::order(&names, &results.edges, &mut found);
+    found.sort_by_position();
+    if found.has_errors() {
+        return (None, found);
+    }
+    let objects: Option<Vec<CheckedObject>> = results.objects.into_iter().collect();
+    let checked = match (objects, order) {
+        (Some(objects), Some(order)) => Some(CheckedSpec { objects, order, attributes: results.attributes }),
+        _ => None,
+    };
+    (checked, found)
+}
+
+fn check_inventory(spec: &Spec, schemas: &Schemas, infos: &[ObjectInfo], found: &mut Diagnostics, used_tables: &mut HashSet<String>) {
+    let empty = HashSet::new();
+    for (_, inventory) in spec.inventory.iter() {
+        let object = schemas.source.as_ref().and_then(|lock| match lock.objects.get_key_value(&inventory.from.value) {
+            Some((name, schema)) => Some((name.as_str(), schema)),
+            None => {
+                let names: Vec<&str> = lock.objects.keys().map(String::as_str).collect();
+                found.push(diagnostics::unknown_source_object(&inventory.from.value, inventory.from.span, &names));
+                None
+            }
+        });
+        let scope = expr::Scope { source: schemas.source.as_ref(), object, objects: infos, tables: &spec.tables, non_null: &empty };
+        let texts = inventory.filter.iter().chain(&inventory.columns);
+        let parsed: Vec<_> = texts
+            .filter_map(|text| match crate::expr::parse(text) {
+                Ok(expr) => Some(expr),
+                Err(errors) => {
+                    found.append(errors);
+                    None
+                }
+            })
+            .collect();
+        let mut checker = expr::ExprChecker::new(&scope, found);
+        for expr in &parsed {
+            checker.check(expr);
+        }
+        used_tables.extend(checker.used_tables.iter().cloned());
+    }
+}
+
+/// Load a spec and everything it names, check it, and return every diagnostic found.
+pub fn validate(sources: &mut SourceMap, path: &Path) -> Diagnostics {
+    let spec = match crate::spec::load(sources, path) {
+        Ok(spec) => spec,
+        Err(found) => return found,
+    };
+    let (schemas, mut found) = load_schemas(&spec, sources);
+    let (_, checked) = check(&spec, &schemas);
+    found.append(checked);
+    found
+}
