@@ -1,8 +1,149 @@
-//! Command line.
-use std::ffi::OsString;
+//! The command line: argument parsing, one file per subcommand, exit codes.
+//!
+//! `main.rs` only calls [`run`]. Each subcommand is a clap-derived struct in its own file with an
+//! `execute` method that does the work and returns the exit code, so this file stays a table of
+//! contents.
+//!
+//! Exit codes are the same for every subcommand:
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | done; no errors (warnings allowed) |
+//! | 1 | the command ran and found errors (a spec that cannot be read is one of them) |
+//! | 2 | the command could not run: bad arguments, an unknown code for `explain`, output failed |
+
+mod explain;
+mod schema;
+mod validate;
+
+use std::ffi::{OsStr, OsString};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Run the command line.
-pub fn run(_args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    ExitCode::SUCCESS
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::RenderStyle;
+
+/// Exit code 1: the command ran and found errors.
+const FOUND_ERRORS: u8 = 1;
+/// Exit code 2: the command could not run.
+const COULD_NOT_RUN: u8 = 2;
+
+/// Declarative helpdesk-to-Intercom migration: validate mapping specs before anything runs.
+#[derive(Debug, Parser)]
+#[command(name = "cutover", version, max_term_width = 100)]
+pub struct Arguments {
+    /// What to do.
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check mapping specs and report every problem found, without connecting anywhere.
+    Validate(validate::Validate),
+    /// Explain a diagnostic code: what it means, a spec excerpt that triggers it, how to fix it.
+    Explain(explain::Explain),
+    /// Print the JSON Schema of the spec format, for editor completion and validation.
+    Schema(schema::Schema),
+}
+
+/// The `--color` choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always colour, even when piped or when NO_COLOR is set.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether stderr is a terminal and the value of NO_COLOR
+    /// (<https://no-color.org>: any non-empty value turns colour off by default).
+    fn use_color(self, is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(OsStr::is_empty),
+        }
+    }
+}
+
+/// Parse the arguments (the first is the program name), run the subcommand, return its exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let arguments = match Arguments::try_parse_from(args) {
+        Ok(arguments) => arguments,
+        Err(error) => {
+            // Prints usage errors to stderr and --help/--version to stdout.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(COULD_NOT_RUN));
+        }
+    };
+    match arguments.command {
+        Command::Validate(validate) => validate.execute(),
+        Command::Explain(explain) => explain.execute(),
+        Command::Schema(schema) => schema.execute(),
+    }
+}
+
+/// Colour and width of human output on stderr; the width comes from COLUMNS when it is set.
+fn human_style(color: ColorChoice) -> RenderStyle {
+    let no_color = std::env::var_os("NO_COLOR");
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse().ok())
+        .filter(|&columns: &usize| columns >= 40)
+        .unwrap_or(RenderStyle::PLAIN.width);
+    RenderStyle {
+        color: color.use_color(std::io::stderr().is_terminal(), no_color.as_deref()),
+        width,
+    }
+}
+
+/// Which stream a command's output goes to.
+#[derive(Clone, Copy, Debug)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Write `text` to `stream`. A reader that went away (`cutover schema | head`) is not an error;
+/// any other failure means the command could not deliver its output.
+fn emit(stream: Stream, text: &str) -> Result<(), ExitCode> {
+    let written = match stream {
+        Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
+    match written {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(ExitCode::from(COULD_NOT_RUN))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_is_honoured_only_in_auto_mode() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(ColorChoice::Auto.use_color(true, None));
+        assert!(ColorChoice::Auto.use_color(true, empty));
+        assert!(!ColorChoice::Auto.use_color(true, set));
+        assert!(!ColorChoice::Auto.use_color(false, None));
+        assert!(ColorChoice::Always.use_color(false, set));
+        assert!(!ColorChoice::Never.use_color(true, None));
+    }
+
+    #[test]
+    fn arguments_are_consistent() {
+        use clap::CommandFactory;
+        Arguments::command().debug_assert();
+    }
 }

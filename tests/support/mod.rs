@@ -17,3 +17,5 @@ pub fn description(text: &str) -> Option<String> {
         .and_then(|line| line.strip_prefix('#'))
         .map(|line| line.trim().to_owned())
 }
+
+pub mod test;
