@@ -243,6 +243,34 @@ mod tests {
     }
 
     #[test]
+    fn every_example_parses_and_type_checks_as_a_call_of_its_function() {
+        use crate::check::expr::{ExprChecker, ObjectInfo, Scope};
+        use crate::diagnostic::Diagnostics;
+        use crate::expr::ast::ExprKind;
+        use crate::scalar::ScalarText;
+        use crate::source::SourceId;
+        use crate::span::Span;
+
+        let objects = [ObjectInfo { name: "contact".into(), kind: "contact".into(), to_span: Span::detached() }];
+        let tables = crate::spec::Entries::default();
+        let non_null = std::collections::HashSet::new();
+        let scope = Scope { source: None, object: None, objects: &objects, tables: &tables, non_null: &non_null };
+        for function in FUNCTIONS {
+            for (call, _) in function.examples {
+                let text = ScalarText::exact(*call, Span::new(SourceId(0), 0, call.len() as u32));
+                let expr = crate::expr::parse(&text).unwrap_or_else(|e| panic!("{call}: {e:?}"));
+                match &expr.kind {
+                    ExprKind::Call { function: name, .. } => assert_eq!(name.value, function.name, "{call}"),
+                    other => panic!("{call} is not a call: {other:?}"),
+                }
+                let mut found = Diagnostics::new();
+                ExprChecker::new(&scope, &mut found).check(&expr);
+                assert!(found.is_empty(), "{call}: {:?}", found.iter().next());
+            }
+        }
+    }
+
+    #[test]
     fn nulls_flow_as_declared() {
         let nullable_text = Type::of(Kind::Text).nullable(true);
         assert!(find("lower").unwrap().result(&[nullable_text.clone()]).nullable);

@@ -13,6 +13,7 @@
 //! | 2 | the command could not run: bad arguments, an unknown code for `explain`, output failed |
 
 mod explain;
+mod functions;
 mod schema;
 mod validate;
 
@@ -47,6 +48,8 @@ pub enum Command {
     Explain(explain::Explain),
     /// Print the JSON Schema of the spec format, for editor completion and validation.
     Schema(schema::Schema),
+    /// List the built-in functions of the expression language.
+    Functions(functions::Functions),
 }
 
 /// The `--color` choices.
@@ -86,6 +89,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Validate(validate) => validate.execute(),
         Command::Explain(explain) => explain.execute(),
         Command::Schema(schema) => schema.execute(),
+        Command::Functions(functions) => functions.execute(),
     }
 }
 
