@@ -95,7 +95,7 @@ fn validate_checks_every_spec_given() {
         .file("specs/bad.yaml", UNKNOWN_KEY)
         .args(["validate", "good.yaml", "specs/bad.yaml"])
         .stderr_contains("specs/bad.yaml:6:5")
-        .stderr_contains("\n2 errors\n")
+        .stderr_contains("\n1 error\n")
         .status(1)
         .run();
 }

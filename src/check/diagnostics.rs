@@ -81,10 +81,19 @@ pub(crate) fn type_mismatch(message: String, at: Span, label: String, help: Opti
 }
 
 pub(crate) fn nullable_into_required(object: &str, field: &str, ty: &Type, at: Span, destination: Span) -> Diagnostic {
+    let help = match ty.kind {
+        crate::check::types::Kind::Ref { .. } => {
+            "add a `flag:` rule for records whose key is null (e.g. `when: partner_id == null`), or a fallback `ref(…) ?? ref(…)`"
+        }
+        crate::check::types::Kind::Text | crate::check::types::Kind::Html => {
+            "give a fallback with `??` (e.g. `… ?? \"(none)\"`), or add a `flag:` rule for records where it is null"
+        }
+        _ => "give a fallback with `??`, or add a `flag:` rule for records where it is null",
+    };
     Diagnostic::error(Code::NullableIntoRequired, format!("`{field}` is required, but this value may be null"))
         .primary(at, format!("{ty} may be null"))
         .context(destination, format!("`{field}` is required by `{object}`"))
-        .help("give a fallback with `??` (e.g. `… ?? \"(none)\"`), or add a `flag:` rule for records where it is null")
+        .help(help)
 }
 
 pub(crate) fn missing_required_field(object: &str, kind: &str, field: &str, at: Span) -> Diagnostic {
@@ -145,10 +154,16 @@ pub(crate) fn unknown_ref_object(name: &str, at: Span, candidates: &[&str]) -> D
 }
 
 pub(crate) fn ref_wrong_kind(field: &str, expected: &str, object: &str, kind: &str, at: Span, object_to: Span) -> Diagnostic {
-    Diagnostic::error(Code::RefWrongKind, format!("`{field}` needs a {expected}, but `{object}` migrates to {kind}"))
-        .primary(at, format!("a reference to a {kind}"))
+    Diagnostic::error(Code::RefWrongKind, format!("`{field}` needs {}, but `{object}` migrates to {kind}", article(expected)))
+        .primary(at, format!("a reference to {}", article(kind)))
         .context(object_to, format!("`{object}` maps to `{kind}` here"))
         .help(format!("reference an object whose `to:` is `{expected}`"))
+}
+
+/// `a contact`, `an admin`.
+fn article(noun: &str) -> String {
+    let vowel = noun.chars().next().is_some_and(|c| "aeiou".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 pub(crate) fn dependency_cycle(cycle: &[String], at: Span, others: &[(Span, String)]) -> Diagnostic {

@@ -59,10 +59,10 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
     /// The type of `expr`; errors are reported and typed as `any`.
     pub fn check(&mut self, expr: &Expr) -> Type {
         match &expr.kind {
-            ExprKind::Literal(literal) => literal_type(literal),
+            ExprKind::Literal(literal) => literal_type(literal, expr.span),
             ExprKind::List(items) => self.list(items),
             ExprKind::Path(segments) => self.path(segments),
-            ExprKind::TableLookup { table, key } => self.table(table, key, expr.span),
+            ExprKind::TableLookup { table, key } => self.table(table, key),
             ExprKind::Unary { op, operand } => self.unary(op, operand),
             ExprKind::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs),
             ExprKind::If { condition, then, otherwise } => self.conditional(condition, then, otherwise),
@@ -148,18 +148,22 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
         ty
     }
 
-    fn table(&mut self, table: &Spanned<String>, key: &Expr, span: Span) -> Type {
+    fn table(&mut self, table: &Spanned<String>, key: &Expr) -> Type {
         let in_fallback = std::mem::replace(&mut self.in_fallback, false);
         let key_type = self.check(key);
-        let Some((_, entries)) = self.scope.tables.get_entry(&table.value) else {
+        let Some((defined, entries)) = self.scope.tables.get_entry(&table.value) else {
             let names: Vec<&str> = self.scope.tables.keys().map(|k| k.value.as_str()).collect();
+            // The table the user most likely meant is not "unused" as well.
+            if let Some(meant) = crate::suggest::suggest(&table.value, names.iter().copied()) {
+                self.used_tables.insert(meant.to_owned());
+            }
             self.diagnostics.push(diagnostics::unknown_table(&table.value, table.span, &names));
             return Type::any();
         };
         self.used_tables.insert(table.value.clone());
         let mut result: Option<Type> = None;
         for (_, value) in entries.iter() {
-            let ty = scalar_type(&value.value);
+            let ty = scalar_type(value);
             result = Some(match result {
                 None => ty,
                 Some(so_far) => so_far.join(&ty).unwrap_or_else(Type::any),
@@ -183,10 +187,10 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                             Code::TableNotExhaustive,
                             &format!("table `{}`", table.value),
                             &missing,
-                            span,
+                            key.span,
                             "add the missing keys to the table, or give a fallback with `??`",
                         )
-                        .context(table.span, format!("keys are matched against `{}`", enumeration.field)),
+                        .context(defined.span, format!("keys of `{}` are values of `{}`", table.value, enumeration.field)),
                     );
                 }
             }
@@ -375,7 +379,7 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                 Pattern::Wildcard(_) => wildcard = true,
                 Pattern::Literals(literals) => {
                     for literal in literals {
-                        let pattern_type = literal_type(&literal.value);
+                        let pattern_type = literal_type(&literal.value, literal.span);
                         if matches!(literal.value, Literal::Null) {
                             null_arm = true;
                             continue;
@@ -433,7 +437,9 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                 };
                 let mut diagnostic = diagnostics::not_exhaustive(Code::MatchNotExhaustive, "this match", &missing, subject.span, help);
                 if let Kind::Enum(enumeration) = &subject_type.kind {
-                    diagnostic = diagnostic.context(span, format!("values come from `{}` in the schema lock", enumeration.field));
+                    // On the `match` keyword alone, so the label does not enclose the primary one.
+                    let keyword = Span::new(span.source, span.start, (span.start + 5).min(span.end));
+                    diagnostic = diagnostic.context(keyword, format!("values come from `{}` in the schema lock", enumeration.field));
                 }
                 self.diagnostics.push(diagnostic);
             }
@@ -541,13 +547,13 @@ fn missing_values(enumeration: &Enumeration, covered: impl Fn(&str) -> bool) -> 
         .collect()
 }
 
-fn literal_type(literal: &Literal) -> Type {
+fn literal_type(literal: &Literal, span: Span) -> Type {
     match literal {
         Literal::Null => Type::null(),
         Literal::Bool(_) => Type::of(Kind::Bool),
         Literal::Int(_) => Type::of(Kind::Int),
         Literal::Float(_) => Type::of(Kind::Float),
-        Literal::String(text) => Type::text_constant(text),
+        Literal::String(text) => Type::text_constant(text, span),
     }
 }
 
@@ -561,13 +567,13 @@ fn literal_text(literal: &Literal) -> Option<String> {
     }
 }
 
-fn scalar_type(scalar: &Scalar) -> Type {
-    match scalar {
+fn scalar_type(scalar: &Spanned<Scalar>) -> Type {
+    match &scalar.value {
         Scalar::Null => Type::null(),
         Scalar::Bool(_) => Type::of(Kind::Bool),
         Scalar::Int(_) => Type::of(Kind::Int),
         Scalar::Float(_) => Type::of(Kind::Float),
-        Scalar::Text(text) => Type::text_constant(text),
+        Scalar::Text(text) => Type::text_constant(text, scalar.span),
     }
 }
 

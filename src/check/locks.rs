@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::diagnostics;
 use crate::check::schema::{SchemaLock, LOCK_VERSION};
+use crate::codes::Code;
 use crate::diagnostic::Diagnostics;
 use crate::source::SourceMap;
 use crate::span::Spanned;
@@ -76,7 +77,19 @@ fn load_lock(path: &Spanned<String>, sources: &mut SourceMap, found: &mut Diagno
             Some(lock)
         }
         Err(errors) => {
-            found.append(errors);
+            // Shape problems inside a lock are lock problems; unreadable files and YAML syntax keep their codes.
+            for mut diagnostic in errors {
+                if matches!(diagnostic.code, Code::WrongShape | Code::UnknownKey | Code::MissingKey | Code::DuplicateKey) {
+                    diagnostic.code = Code::InvalidLock;
+                    diagnostic.help = Some(format!(
+                        "{}; regenerate the lock with `cutover discover` or fix it following README's lock format",
+                        diagnostic.help.unwrap_or_default().trim_end_matches('.')
+                    )
+                    .trim_start_matches("; ")
+                    .to_owned());
+                }
+                found.push(diagnostic);
+            }
             None
         }
     }

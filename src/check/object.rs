@@ -395,7 +395,7 @@ impl<'a> ObjectCheck<'a> {
             if !field.ty.is_any() && !fits(&field.ty, existing) {
                 self.found.push(diagnostics::attribute_type_conflict(&field.destination.value, existing.field_type.as_str(), &field.ty, field.expr.span));
             } else {
-                check_constants(&field.destination.value, existing, &field.ty, field.expr.span, self.found);
+                check_constants(&format!("{kind}.{}", field.destination.value), existing, &field.ty, field.expr.span, self.found);
             }
             return;
         }
@@ -590,19 +590,29 @@ fn check_constants(name: &str, field: &FieldSchema, ty: &Type, at: Span, found: 
     match (&ty.constants, &ty.kind) {
         (Some(constants), _) => {
             for constant in constants {
-                if !values.contains(&constant.as_str()) {
-                    found.push(diagnostics::unknown_enum_value(constant, name, at, &values, true));
+                if !values.contains(&constant.value.as_str()) {
+                    let span = if constant.span.is_detached() { at } else { constant.span };
+                    found.push(diagnostics::unknown_enum_value(&constant.value, name, span, &values, true));
                 }
             }
         }
         (None, Kind::Enum(source)) => {
-            for value in &source.values {
-                if !values.contains(&value.value.as_str()) {
-                    found.push(
-                        diagnostics::unknown_enum_value(&value.value, name, at, &values, true)
-                            .help(format!("`{}` has values the destination lacks: map them with `match`", source.field)),
-                    );
-                }
+            let missing: Vec<String> = source
+                .values
+                .iter()
+                .filter(|v| !values.contains(&v.value.as_str()))
+                .map(|v| match v.count {
+                    Some(count) => format!("`{}` ({count} records)", v.value),
+                    None => format!("`{}`", v.value),
+                })
+                .collect();
+            if !missing.is_empty() {
+                found.push(diagnostics::type_mismatch(
+                    format!("`{name}` takes {}, but `{}` can also be {}", values.join(", "), source.field, missing.join(", ")),
+                    at,
+                    format!("values of `{}`", source.field),
+                    Some("map the values with `match` (or a table) to the destination's values".to_owned()),
+                ));
             }
         }
         (None, Kind::Text) => found.push(diagnostics::type_mismatch(

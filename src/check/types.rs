@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::check::schema::{EnumValue, FieldSchema, FieldType};
+use crate::span::{Span, Spanned};
 
 /// A value's type.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,7 +20,7 @@ pub struct Type {
     pub nullable: bool,
     /// When the value is one of a few text constants (`if … then "closed" else "open"`), those
     /// constants, so they can be checked against a destination's enumeration.
-    pub constants: Option<Vec<String>>,
+    pub constants: Option<Vec<Spanned<String>>>,
 }
 
 /// The kinds of value.
@@ -88,8 +89,8 @@ impl Type {
     }
 
     /// Text known to be one of `constants`.
-    pub fn text_constant(value: &str) -> Self {
-        Self { kind: Kind::Text, nullable: false, constants: Some(vec![value.to_owned()]) }
+    pub fn text_constant(value: &str, span: Span) -> Self {
+        Self { kind: Kind::Text, nullable: false, constants: Some(vec![Spanned::new(value.to_owned(), span)]) }
     }
 
     /// The same type, possibly null.
@@ -222,10 +223,11 @@ mod tests {
 
     #[test]
     fn joins_widen_and_keep_nullability() {
-        let text = Type::text_constant("open");
-        let closed = Type::text_constant("closed");
+        let text = Type::text_constant("open", Span::detached());
+        let closed = Type::text_constant("closed", Span::detached());
         let joined = text.join(&closed).unwrap();
-        assert_eq!(joined.constants, Some(vec!["open".into(), "closed".into()]));
+        let constants: Vec<String> = joined.constants.unwrap().into_iter().map(|c| c.value).collect();
+        assert_eq!(constants, ["open", "closed"]);
         assert_eq!(Type::of(Kind::Int).join(&Type::of(Kind::Float)).unwrap().kind, Kind::Float);
         assert!(Type::of(Kind::Int).join(&Type::null()).unwrap().nullable);
         assert!(Type::of(Kind::Bool).join(&Type::of(Kind::Text)).is_none());

@@ -203,3 +203,59 @@ impl UnaryOp {
         }
     }
 }
+
+/// Words that cannot be bare identifiers; write them in backticks to use them as names.
+pub const RESERVED_WORDS: &[&str] = &[
+    "if", "then", "else", "match", "and", "or", "not", "in", "true", "false", "null",
+];
+
+/// Whether `word` is a reserved word.
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED_WORDS.contains(&word)
+}
+
+/// Whether `name` can be written without backticks: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
+pub fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !is_reserved(name)
+}
+
+impl BinaryOp {
+    /// Every operator, lowest precedence first.
+    pub const ALL: &'static [BinaryOp] = &[
+        BinaryOp::Or,
+        BinaryOp::And,
+        BinaryOp::Eq,
+        BinaryOp::NotEq,
+        BinaryOp::Lt,
+        BinaryOp::LtEq,
+        BinaryOp::Gt,
+        BinaryOp::GtEq,
+        BinaryOp::In,
+        BinaryOp::NotIn,
+        BinaryOp::Coalesce,
+        BinaryOp::Add,
+        BinaryOp::Sub,
+        BinaryOp::Mul,
+        BinaryOp::Div,
+    ];
+
+    /// Whether this is one of the non-associative comparisons (`==`, `<`, `in`, `not in`, ...).
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Eq
+                | BinaryOp::NotEq
+                | BinaryOp::Lt
+                | BinaryOp::LtEq
+                | BinaryOp::Gt
+                | BinaryOp::GtEq
+                | BinaryOp::In
+                | BinaryOp::NotIn
+        )
+    }
+}

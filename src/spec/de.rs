@@ -43,7 +43,7 @@ pub fn from_node<T: DeserializeOwned>(node: &Node) -> Result<T, Diagnostics> {
         Ok(value) if !found.has_errors() => Ok(value),
         Ok(_) => Err(found),
         Err(error) => {
-            found.push(error.into_diagnostic());
+            found.extend(error.into_diagnostic());
             Err(found)
         }
     }
@@ -75,6 +75,8 @@ enum DeErrorKind {
     UnknownField { field: String, expected: &'static [&'static str] },
     UnknownVariant { variant: String, expected: &'static [&'static str] },
     MissingField(&'static str),
+    /// A follow-on error of a problem already recorded (a key missing because it was misspelt).
+    AlreadyReported,
 }
 
 impl DeError {
@@ -83,15 +85,16 @@ impl DeError {
         self
     }
 
-    fn into_diagnostic(self) -> Diagnostic {
+    fn into_diagnostic(self) -> Option<Diagnostic> {
         let at = self.span.unwrap_or_else(Span::detached);
-        match self.kind {
+        Some(match self.kind {
             DeErrorKind::Custom(message) => diagnostics::invalid_value(&message, at),
             DeErrorKind::InvalidType { expected, found } => diagnostics::wrong_shape(&expected, &found, at),
             DeErrorKind::UnknownField { field, expected } => diagnostics::unknown_key(&field, at, expected),
             DeErrorKind::UnknownVariant { variant, expected } => diagnostics::unknown_value(&variant, at, expected),
             DeErrorKind::MissingField(field) => diagnostics::missing_key(field, at),
-        }
+            DeErrorKind::AlreadyReported => return None,
+        })
     }
 
     fn new(kind: DeErrorKind) -> Self {
@@ -107,6 +110,7 @@ impl fmt::Display for DeError {
             DeErrorKind::UnknownField { field, .. } => write!(f, "unknown key `{field}`"),
             DeErrorKind::UnknownVariant { variant, .. } => write!(f, "unknown value `{variant}`"),
             DeErrorKind::MissingField(field) => write!(f, "missing key `{field}`"),
+            DeErrorKind::AlreadyReported => f.write_str("reported already"),
         }
     }
 }
@@ -363,15 +367,21 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
             _ => return Err(self.wrong("a mapping")),
         };
         let mut known = Vec::with_capacity(entries.len());
+        let mut misspelt = Vec::new();
         for entry in entries {
             let key = entry.0.as_str().unwrap_or_default();
             if fields.contains(&key) {
                 known.push(entry);
             } else {
                 self.context.record(diagnostics::unknown_key(key, entry.0.span, fields));
+                misspelt.extend(crate::suggest::suggest(key, fields.iter().copied()));
             }
         }
-        visitor.visit_map(MapAccess::new(known, self.context)).map_err(|e: DeError| e.at(self.span()))
+        visitor.visit_map(MapAccess::new(known, self.context)).map_err(|e: DeError| match e.kind {
+            // `form:` was reported with "did you mean `from`?": a missing `from` says nothing new.
+            DeErrorKind::MissingField(field) if misspelt.contains(&field) => DeError::new(DeErrorKind::AlreadyReported),
+            _ => e.at(self.span()),
+        })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(

@@ -279,7 +279,7 @@ impl<'a> Builder<'a> {
         let node = match event {
             Event::Scalar(value, style, anchor, tag) => {
                 if tag.is_some() {
-                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", span));
+                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
                 }
                 let node = self.scalar(value.into_owned(), style, span);
                 self.remember(anchor, &node);
@@ -287,7 +287,7 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(anchor, tag) => {
                 if tag.is_some() {
-                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", span));
+                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
                 }
                 let mut items = Vec::new();
                 let mut end = span.end;
@@ -308,7 +308,7 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 if tag.is_some() {
-                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", span));
+                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
                 }
                 let mut entries: Vec<(Node, Node)> = Vec::new();
                 loop {
@@ -348,6 +348,15 @@ impl<'a> Builder<'a> {
         };
         self.depth -= 1;
         Ok(node)
+    }
+
+    /// The part of `span` on its first line: where a tag or indicator was written.
+    fn first_line(&self, span: Span) -> Span {
+        let start = span.start as usize;
+        let rest = self.text.get(start..).unwrap_or("");
+        let line = rest.find('\n').unwrap_or(rest.len());
+        let end = (start + line).min(span.end.max(span.start) as usize).max(start + line.min(1));
+        Span::new(span.source, span.start, end as u32)
     }
 
     fn remember(&mut self, anchor: usize, node: &Node) {
