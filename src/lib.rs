@@ -21,8 +21,8 @@ pub mod expr;
 pub mod report;
 pub mod scalar;
 pub mod source;
-pub mod suggest;
 pub mod span;
 pub mod spec;
+pub mod suggest;
 
 pub use cli::run;

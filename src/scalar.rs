@@ -77,11 +77,7 @@ mod tests {
         let span = Span::new(SourceId(0), 10, 40);
         let exact = ScalarText::exact("lower(email)", Span::new(SourceId(0), 10, 22));
         assert_eq!(exact.map(6, 11), Span::new(SourceId(0), 16, 21));
-        let lines = ScalarText {
-            text: "if a\nthen b".into(),
-            span,
-            anchor: TextAnchor::Lines(vec![(0, 14), (5, 25)]),
-        };
+        let lines = ScalarText { text: "if a\nthen b".into(), span, anchor: TextAnchor::Lines(vec![(0, 14), (5, 25)]) };
         assert_eq!(lines.map(3, 4), Span::new(SourceId(0), 17, 18));
         assert_eq!(lines.map(10, 11), Span::new(SourceId(0), 30, 31));
         let whole = ScalarText { text: "x".into(), span, anchor: TextAnchor::Whole };

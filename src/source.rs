@@ -77,10 +77,7 @@ impl SourceMap {
 
     /// The id of a file already loaded from `path`.
     pub fn find(&self, path: &Path) -> Option<SourceId> {
-        self.files
-            .iter()
-            .position(|f| f.path.as_deref() == Some(path))
-            .map(|i| SourceId(i as u32))
+        self.files.iter().position(|f| f.path.as_deref() == Some(path)).map(|i| SourceId(i as u32))
     }
 
     /// The file behind an id.
@@ -90,9 +87,7 @@ impl SourceMap {
 
     /// The text a span covers (empty for detached or out-of-range spans).
     pub fn slice(&self, span: Span) -> &str {
-        self.get(span.source)
-            .and_then(|f| f.text.get(span.start as usize..span.end as usize))
-            .unwrap_or("")
+        self.get(span.source).and_then(|f| f.text.get(span.start as usize..span.end as usize)).unwrap_or("")
     }
 
     /// `name:line:column` of a span's start, or `<built-in>`.

@@ -20,10 +20,7 @@ use crate::support;
 const FIXTURES: &str = "tests/fixtures/check";
 
 /// How snapshots are drawn.
-const STYLE: RenderStyle = RenderStyle {
-    color: false,
-    width: 100,
-};
+const STYLE: RenderStyle = RenderStyle { color: false, width: 100 };
 
 /// Codes that `validate` cannot produce: `unset_variable` is reported by the CLI, which is the
 /// only part that looks at the environment.
@@ -32,15 +29,8 @@ const NOT_FROM_VALIDATE: &[Code] = &[Code::UnsetVariable];
 /// The path of a file under the crate root as cargo's working directory for tests sees it, so
 /// rendered output names `tests/fixtures/check/x.yaml` on every machine.
 fn relative(path: &Path) -> PathBuf {
-    let relative = path
-        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(path)
-        .to_path_buf();
-    assert!(
-        relative.is_relative(),
-        "{} is outside the crate",
-        path.display()
-    );
+    let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).to_path_buf();
+    assert!(relative.is_relative(), "{} is outside the crate", path.display());
     assert!(
         relative.exists(),
         "{} is not found from the working directory; run the tests with cargo",
@@ -70,9 +60,7 @@ fn yaml_files(directory: &str) -> Vec<PathBuf> {
 }
 
 fn stem(path: &Path) -> &str {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .expect("a UTF-8 file name")
+    path.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name")
 }
 
 /// Whether a fixture is named after `code`: its name is the code's short name, or starts with it
@@ -80,21 +68,12 @@ fn stem(path: &Path) -> &str {
 fn named_after(path: &Path, code: Code) -> bool {
     let name = stem(path);
     let short = code.short_name();
-    name == short
-        || name
-            .strip_prefix(short)
-            .is_some_and(|rest| rest.starts_with('_'))
+    name == short || name.strip_prefix(short).is_some_and(|rest| rest.starts_with('_'))
 }
 
 fn description(path: &Path) -> String {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-    support::description(&text).unwrap_or_else(|| {
-        panic!(
-            "{} must start with a `# what it tests` line",
-            path.display()
-        )
-    })
+    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    support::description(&text).unwrap_or_else(|| panic!("{} must start with a `# what it tests` line", path.display()))
 }
 
 fn codes(diagnostics: &Diagnostics) -> Vec<Code> {
@@ -120,16 +99,9 @@ fn every_code_has_a_fixture_named_after_it_that_produces_it() {
         if NOT_FROM_VALIDATE.contains(&code) {
             continue;
         }
-        let named: Vec<&PathBuf> = fixtures
-            .iter()
-            .filter(|path| named_after(path, code))
-            .collect();
+        let named: Vec<&PathBuf> = fixtures.iter().filter(|path| named_after(path, code)).collect();
         if named.is_empty() {
-            problems.push(format!(
-                "{}: no fixture named `{}*.yaml`",
-                code.name(),
-                code.short_name()
-            ));
+            problems.push(format!("{}: no fixture named `{}*.yaml`", code.name(), code.short_name()));
         }
         for path in named {
             let (diagnostics, rendered) = validate(path);
@@ -148,10 +120,7 @@ fn every_code_has_a_fixture_named_after_it_that_produces_it() {
 #[test]
 fn ok_fixtures_have_no_errors() {
     let mut problems = Vec::new();
-    for path in yaml_files(FIXTURES)
-        .iter()
-        .filter(|path| stem(path).starts_with("ok_"))
-    {
+    for path in yaml_files(FIXTURES).iter().filter(|path| stem(path).starts_with("ok_")) {
         let (diagnostics, rendered) = validate(path);
         // A clean fixture may only warn when its description says so.
         let warnings_allowed = description(path).contains("warning");
@@ -159,11 +128,7 @@ fn ok_fixtures_have_no_errors() {
             problems.push(format!("{}:\n{rendered}", path.display()));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "clean fixtures that are not clean:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "clean fixtures that are not clean:\n{}", problems.join("\n"));
 }
 
 #[test]
@@ -174,10 +139,7 @@ fn every_other_fixture_reports_something() {
         .filter(|path| validate(path).0.is_empty())
         .map(|path| path.display().to_string())
         .collect();
-    assert!(
-        quiet.is_empty(),
-        "fixtures that report nothing (name clean ones `ok_*`): {quiet:?}"
-    );
+    assert!(quiet.is_empty(), "fixtures that report nothing (name clean ones `ok_*`): {quiet:?}");
 }
 
 #[test]
@@ -186,10 +148,7 @@ fn every_diagnostic_points_into_a_file() {
     for path in yaml_files(FIXTURES) {
         let (diagnostics, _) = validate(&path);
         for diagnostic in &diagnostics {
-            if diagnostic
-                .primary_span()
-                .is_none_or(|span| span.is_detached())
-            {
+            if diagnostic.primary_span().is_none_or(|span| span.is_detached()) {
                 problems.push(format!(
                     "{}: {} ({}) has no place in a file",
                     path.display(),
@@ -206,10 +165,6 @@ fn every_diagnostic_points_into_a_file() {
 fn bundled_specs_validate_without_errors() {
     for path in yaml_files("specs") {
         let (diagnostics, rendered) = validate(&path);
-        assert!(
-            !diagnostics.has_errors(),
-            "{} does not validate:\n{rendered}",
-            path.display()
-        );
+        assert!(!diagnostics.has_errors(), "{} does not validate:\n{rendered}", path.display());
     }
 }

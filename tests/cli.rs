@@ -60,31 +60,17 @@ fn validate_accepts_a_minimal_spec() {
 
 #[test]
 fn validate_reports_an_unknown_key() {
-    Test::new()
-        .file("spec.yaml", UNKNOWN_KEY)
-        .args(["validate", "spec.yaml"])
-        .stderr_snapshot()
-        .status(1)
-        .run();
+    Test::new().file("spec.yaml", UNKNOWN_KEY).args(["validate", "spec.yaml"]).stderr_snapshot().status(1).run();
 }
 
 #[test]
 fn validate_reports_a_yaml_syntax_error() {
-    Test::new()
-        .file("spec.yaml", YAML_SYNTAX)
-        .args(["validate", "spec.yaml"])
-        .stderr_snapshot()
-        .status(1)
-        .run();
+    Test::new().file("spec.yaml", YAML_SYNTAX).args(["validate", "spec.yaml"]).stderr_snapshot().status(1).run();
 }
 
 #[test]
 fn validate_reports_an_unreadable_spec_as_an_error() {
-    Test::new()
-        .args(["validate", "missing.yaml"])
-        .stderr_snapshot()
-        .status(1)
-        .run();
+    Test::new().args(["validate", "missing.yaml"]).stderr_snapshot().status(1).run();
 }
 
 #[test]
@@ -102,11 +88,7 @@ fn validate_checks_every_spec_given() {
 
 #[test]
 fn usage_errors_exit_2() {
-    Test::new()
-        .args(["validate"])
-        .stderr_contains("<SPEC>")
-        .status(2)
-        .run();
+    Test::new().args(["validate"]).stderr_contains("<SPEC>").status(2).run();
     Test::new()
         .file("spec.yaml", MINIMAL)
         .file("source.lock.yaml", LOCK)
@@ -120,11 +102,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn help_exits_0() {
-    Test::new()
-        .args(["--help"])
-        .stdout_contains("validate")
-        .stdout_contains("explain")
-        .run();
+    Test::new().args(["--help"]).stdout_contains("validate").stdout_contains("explain").run();
 }
 
 #[test]
@@ -158,11 +136,8 @@ fn color_always_overrides_no_color() {
 
 #[test]
 fn json_output_follows_the_documented_schema() {
-    let output = Test::new()
-        .file("spec.yaml", UNKNOWN_KEY)
-        .args(["validate", "--format", "json", "spec.yaml"])
-        .status(1)
-        .run();
+    let output =
+        Test::new().file("spec.yaml", UNKNOWN_KEY).args(["validate", "--format", "json", "spec.yaml"]).status(1).run();
     assert_eq!(output.stderr, "", "json goes to stdout only");
     let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("stdout is JSON");
     assert_eq!(json["version"], 1);
@@ -178,32 +153,13 @@ fn json_output_follows_the_documented_schema() {
     assert_eq!(diagnostic["message"], "unknown key `form`");
     assert_eq!(diagnostic["help"], "did you mean `from`?");
     let label = &diagnostic["labels"][0];
-    for field in [
-        "file",
-        "line",
-        "column",
-        "end_line",
-        "end_column",
-        "start",
-        "end",
-        "message",
-        "primary",
-    ] {
+    for field in ["file", "line", "column", "end_line", "end_column", "start", "end", "message", "primary"] {
         assert!(label.get(field).is_some(), "label lacks `{field}`: {label}");
     }
     assert_eq!(label["file"], "spec.yaml");
-    assert_eq!(
-        (label["line"].as_u64(), label["column"].as_u64()),
-        (Some(6), Some(5))
-    );
-    assert_eq!(
-        (label["end_line"].as_u64(), label["end_column"].as_u64()),
-        (Some(6), Some(9))
-    );
-    let (start, end) = (
-        label["start"].as_u64().unwrap() as usize,
-        label["end"].as_u64().unwrap() as usize,
-    );
+    assert_eq!((label["line"].as_u64(), label["column"].as_u64()), (Some(6), Some(5)));
+    assert_eq!((label["end_line"].as_u64(), label["end_column"].as_u64()), (Some(6), Some(9)));
+    let (start, end) = (label["start"].as_u64().unwrap() as usize, label["end"].as_u64().unwrap() as usize);
     assert_eq!(&UNKNOWN_KEY[start..end], "form");
     assert_eq!(label["primary"], true);
 }
@@ -231,12 +187,7 @@ fn github_output_is_workflow_commands() {
         )
         .status(1)
         .run();
-    assert!(
-        output
-            .stdout
-            .lines()
-            .all(|line| line.starts_with("::error ") || line.starts_with("::warning "))
-    );
+    assert!(output.stdout.lines().all(|line| line.starts_with("::error ") || line.starts_with("::warning ")));
 }
 
 #[test]
@@ -253,9 +204,7 @@ fn unset_variables_are_warned_about_by_name_and_values_never_printed() {
         } else {
             test.stdout_contains("environment variable `CUTOVER_TEST_SOURCE_DIR` is not set")
         };
-        test.output_lacks("CUTOVER_TEST_SINK_DIR` is not set")
-            .output_lacks(SECRET)
-            .run();
+        test.output_lacks("CUTOVER_TEST_SINK_DIR` is not set").output_lacks(SECRET).run();
     }
 }
 
@@ -274,10 +223,7 @@ fn validate_warns_about_an_unset_variable() {
 
 #[test]
 fn explain_prints_the_registry_entry() {
-    Test::new()
-        .args(["explain", "cutover::check::unknown_field"])
-        .stdout_snapshot()
-        .run();
+    Test::new().args(["explain", "cutover::check::unknown_field"]).stdout_snapshot().run();
     Test::new()
         .args(["explain", "unknown_key"])
         .stdout_contains("cutover::spec::unknown_key\n")
@@ -287,11 +233,7 @@ fn explain_prints_the_registry_entry() {
 
 #[test]
 fn explain_suggests_a_code_for_an_unknown_one() {
-    Test::new()
-        .args(["explain", "unknown_feild"])
-        .stderr_snapshot()
-        .status(2)
-        .run();
+    Test::new().args(["explain", "unknown_feild"]).stderr_snapshot().status(2).run();
 }
 
 #[test]
@@ -307,9 +249,6 @@ fn explain_lists_every_code() {
 fn schema_is_json_describing_objects() {
     let output = Test::new().args(["schema"]).run();
     let schema: serde_json::Value = serde_json::from_str(&output.stdout).expect("stdout is JSON");
-    assert!(
-        schema["properties"].get("objects").is_some(),
-        "no `objects` property: {schema}"
-    );
+    assert!(schema["properties"].get("objects").is_some(), "no `objects` property: {schema}");
     assert!(schema["properties"].get("source").is_some());
 }

@@ -20,24 +20,14 @@ use crate::support;
 
 /// The fixture's expression: everything after the comment line, at its real offsets in the file.
 fn scalar(file: &str) -> ScalarText {
-    let start = if file.starts_with('#') {
-        file.find('\n').map_or(file.len(), |i| i + 1)
-    } else {
-        0
-    };
-    ScalarText::exact(
-        &file[start..],
-        Span::new(SourceId(0), start as u32, file.len() as u32),
-    )
+    let start = if file.starts_with('#') { file.find('\n').map_or(file.len(), |i| i + 1) } else { 0 };
+    ScalarText::exact(&file[start..], Span::new(SourceId(0), start as u32, file.len() as u32))
 }
 
 /// Parse `text` as a scalar of its own, at a non-zero offset so spans are exercised.
 fn parse_text(text: &str) -> Result<Expr, Diagnostics> {
     let start = 10;
-    expr::parse(&ScalarText::exact(
-        text,
-        Span::new(SourceId(0), start, start + text.len() as u32),
-    ))
+    expr::parse(&ScalarText::exact(text, Span::new(SourceId(0), start, start + text.len() as u32)))
 }
 
 /// A tiny plain-text renderer: the message, each label's line with a marker under its columns,
@@ -56,13 +46,7 @@ fn render(file: &str, diagnostics: &Diagnostics) -> String {
             let width = file[start..end.min(line_end)].chars().count().max(1);
             let marker = if label.primary { "^" } else { "-" };
             let _ = writeln!(out, "{line_number:>3} | {}", &file[line_start..line_end]);
-            let _ = writeln!(
-                out,
-                "    | {}{} {}",
-                " ".repeat(column),
-                marker.repeat(width),
-                label.message
-            );
+            let _ = writeln!(out, "    | {}{} {}", " ".repeat(column), marker.repeat(width), label.message);
         }
         if let Some(help) = &diagnostic.help {
             let _ = writeln!(out, "help: {help}");
@@ -75,11 +59,7 @@ fn render(file: &str, diagnostics: &Diagnostics) -> String {
 fn assert_round_trip(expr: &Expr) {
     let printed = expr::print(expr);
     match parse_text(&printed) {
-        Ok(again) => assert_eq!(
-            expr::to_sexpr(&again),
-            expr::to_sexpr(expr),
-            "printed as {printed}"
-        ),
+        Ok(again) => assert_eq!(expr::to_sexpr(&again), expr::to_sexpr(expr), "printed as {printed}"),
         Err(diagnostics) => panic!("printed as {printed:?}, which does not parse: {diagnostics:?}"),
     }
 }
@@ -89,9 +69,7 @@ fn fixtures() {
     insta::glob!("fixtures/expr/*.expr", |path| {
         let file = std::fs::read_to_string(path).unwrap();
         let mut settings = support::settings("expr");
-        settings.set_description(
-            support::description(&file).expect("a fixture starts with a # comment"),
-        );
+        settings.set_description(support::description(&file).expect("a fixture starts with a # comment"));
         let output = match expr::parse(&scalar(&file)) {
             Ok(expr) => {
                 assert_round_trip(&expr);
@@ -125,12 +103,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
         let diagnostics = parse_text(input).expect_err("too deep");
         let first = diagnostics.iter().next().unwrap();
         assert_eq!(first.code, Code::ExprSyntax);
-        assert_eq!(
-            first.message,
-            "expression is nested too deeply",
-            "{}",
-            &input[..40]
-        );
+        assert_eq!(first.message, "expression is nested too deeply", "{}", &input[..40]);
         assert_eq!(diagnostics.len(), 1);
     }
 }
@@ -145,18 +118,9 @@ fn nesting_up_to_the_limit_parses() {
             (format!("{}x{}", "(".repeat(n), ")".repeat(n)), "({})"),
             (format!("{}x{}", "[".repeat(n), "]".repeat(n)), "[{}]"),
             (format!("{}x{}", "f(".repeat(n), ")".repeat(n)), "f({})"),
-            (
-                format!("{}x{}", "tables.t[".repeat(n), "]".repeat(n)),
-                "tables.t[{}]",
-            ),
-            (
-                format!("{}1", "if a then 1 else ".repeat(n)),
-                "if a then 1 else {}",
-            ),
-            (
-                format!("{}x{}", "match x { _ => ".repeat(n), " }".repeat(n)),
-                "match x { _ => {} }",
-            ),
+            (format!("{}x{}", "tables.t[".repeat(n), "]".repeat(n)), "tables.t[{}]"),
+            (format!("{}1", "if a then 1 else ".repeat(n)), "if a then 1 else {}"),
+            (format!("{}x{}", "match x { _ => ".repeat(n), " }".repeat(n)), "match x { _ => {} }"),
             // The last `-` belongs to the literal `-1`.
             (format!("{}1", "-".repeat(n + 1)), "-{}"),
             (format!("a{}", " ?? a".repeat(n)), "a ?? {}"),
@@ -167,10 +131,7 @@ fn nesting_up_to_the_limit_parses() {
             assert_round_trip(&expr);
             let deeper = wrap.replace("{}", input);
             let diagnostics = parse_text(&deeper).expect_err("one level too deep");
-            assert_eq!(
-                diagnostics.iter().next().unwrap().message,
-                "expression is nested too deeply"
-            );
+            assert_eq!(diagnostics.iter().next().unwrap().message, "expression is nested too deeply");
         }
     });
     thread.unwrap().join().unwrap();
@@ -188,57 +149,30 @@ fn path(name: &str) -> Expr {
 }
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
-    detached(ExprKind::Binary {
-        op: Spanned::detached(op),
-        lhs: Box::new(lhs),
-        rhs: Box::new(rhs),
-    })
+    detached(ExprKind::Binary { op: Spanned::detached(op), lhs: Box::new(lhs), rhs: Box::new(rhs) })
 }
 
 fn unary(op: UnaryOp, operand: Expr) -> Expr {
-    detached(ExprKind::Unary {
-        op: Spanned::detached(op),
-        operand: Box::new(operand),
-    })
+    detached(ExprKind::Unary { op: Spanned::detached(op), operand: Box::new(operand) })
 }
 
 fn if_expr(condition: Expr, then: Expr, otherwise: Expr) -> Expr {
-    detached(ExprKind::If {
-        condition: Box::new(condition),
-        then: Box::new(then),
-        otherwise: Box::new(otherwise),
-    })
+    detached(ExprKind::If { condition: Box::new(condition), then: Box::new(then), otherwise: Box::new(otherwise) })
 }
 
 fn match_expr(subject: Expr, body: Expr) -> Expr {
-    let arm = MatchArm {
-        pattern: Pattern::Wildcard(Span::detached()),
-        body,
-        span: Span::detached(),
-    };
-    detached(ExprKind::Match {
-        subject: Box::new(subject),
-        arms: vec![arm],
-    })
+    let arm = MatchArm { pattern: Pattern::Wildcard(Span::detached()), body, span: Span::detached() };
+    detached(ExprKind::Match { subject: Box::new(subject), arms: vec![arm] })
 }
 
 #[test]
 fn every_operator_in_every_position_round_trips() {
-    let mut inner: Vec<Expr> = BinaryOp::ALL
-        .iter()
-        .map(|op| binary(*op, path("a"), path("b")))
-        .collect();
+    let mut inner: Vec<Expr> = BinaryOp::ALL.iter().map(|op| binary(*op, path("a"), path("b"))).collect();
     inner.extend([
         unary(UnaryOp::Not, path("a")),
         unary(UnaryOp::Negate, path("a")),
-        unary(
-            UnaryOp::Negate,
-            detached(ExprKind::Literal(Literal::Int(1))),
-        ),
-        unary(
-            UnaryOp::Negate,
-            detached(ExprKind::Literal(Literal::Int(-1))),
-        ),
+        unary(UnaryOp::Negate, detached(ExprKind::Literal(Literal::Int(1)))),
+        unary(UnaryOp::Negate, detached(ExprKind::Literal(Literal::Int(-1)))),
         detached(ExprKind::Literal(Literal::Int(-1))),
         detached(ExprKind::Literal(Literal::Float(-0.0))),
         if_expr(path("a"), path("b"), path("c")),
@@ -258,12 +192,8 @@ fn every_operator_in_every_position_round_trips() {
     outer.push(Box::new(move |e| match_expr(e, x())));
     outer.push(Box::new(move |e| match_expr(x(), e)));
     outer.push(Box::new(|e| detached(ExprKind::List(vec![e]))));
-    outer.push(Box::new(|e| {
-        detached(ExprKind::TableLookup {
-            table: Spanned::detached("t".into()),
-            key: Box::new(e),
-        })
-    }));
+    outer
+        .push(Box::new(|e| detached(ExprKind::TableLookup { table: Spanned::detached("t".into()), key: Box::new(e) })));
     for wrap in &outer {
         for expr in &inner {
             assert_round_trip(&wrap(expr.clone()));
@@ -294,9 +224,7 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn function_name() -> impl Strategy<Value = String> {
-    "[a-z_][a-z0-9_]{0,5}".prop_filter("a reserved word is no function name", |n| {
-        !RESERVED_WORDS.contains(&n.as_str())
-    })
+    "[a-z_][a-z0-9_]{0,5}".prop_filter("a reserved word is no function name", |n| !RESERVED_WORDS.contains(&n.as_str()))
 }
 
 fn pattern() -> impl Strategy<Value = Pattern> {
@@ -309,8 +237,7 @@ fn pattern() -> impl Strategy<Value = Pattern> {
 fn tree() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![
         literal().prop_map(|l| detached(ExprKind::Literal(l))),
-        prop::collection::vec(name().prop_map(Spanned::detached), 1..4)
-            .prop_map(|s| detached(ExprKind::Path(s))),
+        prop::collection::vec(name().prop_map(Spanned::detached), 1..4).prop_map(|s| detached(ExprKind::Path(s))),
     ];
     leaf.prop_recursive(6, 48, 4, |inner| {
         let boxed = || inner.clone().prop_map(Box::new);

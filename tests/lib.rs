@@ -1,7 +1,7 @@
 //! The integration test suite: one binary, one module per area (see tests/README.md).
 
-mod support;
 mod check;
 mod cli;
 mod expr;
 mod robustness;
+mod support;

@@ -37,28 +37,46 @@ pub(crate) fn invalid_lock(message: String, at: Span) -> Diagnostic {
 pub(crate) fn unknown_source_object(name: &str, at: Span, candidates: &[&str]) -> Diagnostic {
     Diagnostic::error(Code::UnknownSourceObject, format!("the source has no object `{name}`"))
         .primary(at, "not in the source's schema lock")
-        .help(help_or(did_you_mean(name, candidates.iter().copied()), "use an object's technical name from the source lock"))
+        .help(help_or(
+            did_you_mean(name, candidates.iter().copied()),
+            "use an object's technical name from the source lock",
+        ))
 }
 
 pub(crate) fn relation_target_missing(field: &str, target: &str, at: Span) -> Diagnostic {
-    Diagnostic::error(Code::UnknownSourceObject, format!("`{field}` points to `{target}`, which the source lock does not describe"))
-        .primary(at, "cannot follow this relation")
-        .help(format!("rerun `cutover discover` so the lock includes `{target}`"))
+    Diagnostic::error(
+        Code::UnknownSourceObject,
+        format!("`{field}` points to `{target}`, which the source lock does not describe"),
+    )
+    .primary(at, "cannot follow this relation")
+    .help(format!("rerun `cutover discover` so the lock includes `{target}`"))
 }
 
 pub(crate) fn unknown_destination_object(name: &str, at: Span, candidates: &[&str]) -> Diagnostic {
     Diagnostic::error(Code::UnknownDestinationObject, format!("the destination has no kind `{name}`"))
         .primary(at, "not a destination kind")
-        .help(help_or(did_you_mean(name, candidates.iter().copied()), format!("destination kinds: {}", candidates.join(", "))))
+        .help(help_or(
+            did_you_mean(name, candidates.iter().copied()),
+            format!("destination kinds: {}", candidates.join(", ")),
+        ))
 }
 
 pub(crate) fn unknown_field(object: &str, name: &str, at: Span, candidates: &[&str]) -> Diagnostic {
     Diagnostic::error(Code::UnknownField, format!("`{object}` has no field `{name}`"))
         .primary(at, "unknown field")
-        .help(help_or(did_you_mean(name, candidates.iter().copied()), format!("`{object}` is described by the source lock; `cutover discover` refreshes it")))
+        .help(help_or(
+            did_you_mean(name, candidates.iter().copied()),
+            format!("`{object}` is described by the source lock; `cutover discover` refreshes it"),
+        ))
 }
 
-pub(crate) fn unknown_destination_field(kind: &str, name: &str, at: Span, candidates: &[&str], custom: bool) -> Diagnostic {
+pub(crate) fn unknown_destination_field(
+    kind: &str,
+    name: &str,
+    at: Span,
+    candidates: &[&str],
+    custom: bool,
+) -> Diagnostic {
     let otherwise = if custom {
         format!("custom attributes are written as `custom_attributes.{name}`")
     } else {
@@ -104,14 +122,21 @@ pub(crate) fn missing_required_field(object: &str, kind: &str, field: &str, at: 
 
 pub(crate) fn not_exhaustive(code: Code, what: &str, missing: &[String], at: Span, help: &str) -> Diagnostic {
     let list = missing.join(", ");
-    Diagnostic::error(code, format!("{what} misses {} value{}: {list}", missing.len(), if missing.len() == 1 { "" } else { "s" }))
-        .primary(at, "not every value is covered")
-        .help(help.to_owned())
+    Diagnostic::error(
+        code,
+        format!("{what} misses {} value{}: {list}", missing.len(), if missing.len() == 1 { "" } else { "s" }),
+    )
+    .primary(at, "not every value is covered")
+    .help(help.to_owned())
 }
 
 pub(crate) fn unknown_enum_value(value: &str, field: &str, at: Span, candidates: &[&str], error: bool) -> Diagnostic {
     let message = format!("`{value}` is not a value of `{field}`");
-    let diagnostic = if error { Diagnostic::error(Code::UnknownEnumValue, message) } else { Diagnostic::warning(Code::UnknownEnumValue, message) };
+    let diagnostic = if error {
+        Diagnostic::error(Code::UnknownEnumValue, message)
+    } else {
+        Diagnostic::warning(Code::UnknownEnumValue, message)
+    };
     diagnostic
         .primary(at, "unknown value")
         .help(help_or(did_you_mean(value, candidates.iter().copied()), format!("values: {}", candidates.join(", "))))
@@ -132,13 +157,19 @@ pub(crate) fn unused_table(name: &str, at: Span) -> Diagnostic {
 pub(crate) fn unknown_function(name: &str, at: Span, candidates: &[&str]) -> Diagnostic {
     Diagnostic::error(Code::UnknownFunction, format!("there is no function `{name}`"))
         .primary(at, "unknown function")
-        .help(help_or(did_you_mean(name, candidates.iter().copied()), "`cutover functions` lists the built-in functions"))
+        .help(help_or(
+            did_you_mean(name, candidates.iter().copied()),
+            "`cutover functions` lists the built-in functions",
+        ))
 }
 
 pub(crate) fn wrong_arity(name: &str, signature: &str, given: usize, at: Span) -> Diagnostic {
-    Diagnostic::error(Code::WrongArity, format!("`{name}` called with {given} argument{}", if given == 1 { "" } else { "s" }))
-        .primary(at, format!("expected {signature}"))
-        .help(format!("call it as {signature}"))
+    Diagnostic::error(
+        Code::WrongArity,
+        format!("`{name}` called with {given} argument{}", if given == 1 { "" } else { "s" }),
+    )
+    .primary(at, format!("expected {signature}"))
+    .help(format!("call it as {signature}"))
 }
 
 pub(crate) fn argument_type(function: &str, expected: &str, ty: &Type, at: Span, help: String) -> Diagnostic {
@@ -153,11 +184,21 @@ pub(crate) fn unknown_ref_object(name: &str, at: Span, candidates: &[&str]) -> D
         .help(help_or(did_you_mean(name, candidates.iter().copied()), "name an object defined under `objects:`"))
 }
 
-pub(crate) fn ref_wrong_kind(field: &str, expected: &str, object: &str, kind: &str, at: Span, object_to: Span) -> Diagnostic {
-    Diagnostic::error(Code::RefWrongKind, format!("`{field}` needs {}, but `{object}` migrates to {kind}", article(expected)))
-        .primary(at, format!("a reference to {}", article(kind)))
-        .context(object_to, format!("`{object}` maps to `{kind}` here"))
-        .help(format!("reference an object whose `to:` is `{expected}`"))
+pub(crate) fn ref_wrong_kind(
+    field: &str,
+    expected: &str,
+    object: &str,
+    kind: &str,
+    at: Span,
+    object_to: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        Code::RefWrongKind,
+        format!("`{field}` needs {}, but `{object}` migrates to {kind}", article(expected)),
+    )
+    .primary(at, format!("a reference to {}", article(kind)))
+    .context(object_to, format!("`{object}` maps to `{kind}` here"))
+    .help(format!("reference an object whose `to:` is `{expected}`"))
 }
 
 /// `a contact`, `an admin`.
@@ -167,8 +208,11 @@ fn article(noun: &str) -> String {
 }
 
 pub(crate) fn dependency_cycle(cycle: &[String], at: Span, others: &[(Span, String)]) -> Diagnostic {
-    let mut diagnostic = Diagnostic::error(Code::DependencyCycle, format!("objects depend on each other in a cycle: {}", cycle.join(" → ")))
-        .primary(at, "this dependency closes the cycle");
+    let mut diagnostic = Diagnostic::error(
+        Code::DependencyCycle,
+        format!("objects depend on each other in a cycle: {}", cycle.join(" → ")),
+    )
+    .primary(at, "this dependency closes the cycle");
     for (span, label) in others {
         diagnostic = diagnostic.context(*span, label.clone());
     }
@@ -183,9 +227,12 @@ pub(crate) fn duplicate_destination_field(field: &str, at: Span, first: Span) ->
 }
 
 pub(crate) fn attribute_type_conflict(name: &str, existing: &str, ty: &Type, at: Span) -> Diagnostic {
-    Diagnostic::error(Code::AttributeTypeConflict, format!("`{name}` already exists in the workspace as {existing}, but this value is {ty}"))
-        .primary(at, format!("this is {ty}"))
-        .help(format!("convert the value to {existing}, or write it to a new attribute name"))
+    Diagnostic::error(
+        Code::AttributeTypeConflict,
+        format!("`{name}` already exists in the workspace as {existing}, but this value is {ty}"),
+    )
+    .primary(at, format!("this is {ty}"))
+    .help(format!("convert the value to {existing}, or write it to a new attribute name"))
 }
 
 pub(crate) fn each_unmappable_type(field: &str, ty: &str, at: Span, rule: Span) -> Diagnostic {

@@ -3,15 +3,15 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::check::diagnostics;
-use crate::check::functions::{self, Param, FUNCTIONS};
+use crate::check::functions::{self, FUNCTIONS, Param};
 use crate::check::schema::{ObjectSchema, SchemaLock};
 use crate::check::types::{Enumeration, Kind, Type};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostics;
 use crate::expr::ast::{BinaryOp, Expr, ExprKind, Literal, MatchArm, Pattern, UnaryOp};
 use crate::span::{Span, Spanned};
-use crate::spec::model::Scalar;
 use crate::spec::Entries;
+use crate::spec::model::Scalar;
 
 /// An object of the spec as other objects' expressions see it.
 #[derive(Clone, Debug)]
@@ -175,7 +175,13 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
             for (key_name, _) in entries.iter() {
                 if !enumeration.values.iter().any(|v| v.value == key_name.value) {
                     let values: Vec<&str> = enumeration.values.iter().map(|v| v.value.as_str()).collect();
-                    self.diagnostics.push(diagnostics::unknown_enum_value(&key_name.value, &enumeration.field, key_name.span, &values, false));
+                    self.diagnostics.push(diagnostics::unknown_enum_value(
+                        &key_name.value,
+                        &enumeration.field,
+                        key_name.span,
+                        &values,
+                        false,
+                    ));
                 }
             }
             let missing = missing_values(enumeration, |v| keys.contains(&v));
@@ -190,7 +196,10 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                             key.span,
                             "add the missing keys to the table, or give a fallback with `??`",
                         )
-                        .context(defined.span, format!("keys of `{}` are values of `{}`", table.value, enumeration.field)),
+                        .context(
+                            defined.span,
+                            format!("keys of `{}` are values of `{}`", table.value, enumeration.field),
+                        ),
                     );
                 }
             }
@@ -326,7 +335,8 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
     }
 
     fn comparable(&mut self, left: &Type, right: &Type, lhs: &Expr, rhs: &Expr, op: Span) {
-        if left.join(right).is_none() && !matches!(left.kind, Kind::Record(_)) && !matches!(right.kind, Kind::Record(_)) {
+        if left.join(right).is_none() && !matches!(left.kind, Kind::Record(_)) && !matches!(right.kind, Kind::Record(_))
+        {
             self.diagnostics.push(diagnostics::type_mismatch(
                 format!("comparing {left} with {right} is never true"),
                 op,
@@ -348,15 +358,28 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
         }
         if let ExprKind::Literal(literal) = &expr.kind
             && let Some(text) = literal_text(literal)
-                && !enumeration.values.iter().any(|v| v.value == text) {
-                    let values: Vec<&str> = enumeration.values.iter().map(|v| v.value.as_str()).collect();
-                    self.diagnostics.push(diagnostics::unknown_enum_value(&text, &enumeration.field, expr.span, &values, false));
-                }
+            && !enumeration.values.iter().any(|v| v.value == text)
+        {
+            let values: Vec<&str> = enumeration.values.iter().map(|v| v.value.as_str()).collect();
+            self.diagnostics.push(diagnostics::unknown_enum_value(
+                &text,
+                &enumeration.field,
+                expr.span,
+                &values,
+                false,
+            ));
+        }
     }
 
     fn conditional(&mut self, condition: &Expr, then: &Expr, otherwise: &Expr) -> Type {
         let ty = self.check(condition);
-        self.expect(&ty, |k| matches!(k, Kind::Bool), "a boolean", condition.span, "`if` needs a condition; null counts as false");
+        self.expect(
+            &ty,
+            |k| matches!(k, Kind::Bool),
+            "a boolean",
+            condition.span,
+            "`if` needs a condition; null counts as false",
+        );
         let a = self.check(then);
         let b = self.check(otherwise);
         match a.join(&b) {
@@ -394,10 +417,18 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                         }
                         if let Some(text) = literal_text(&literal.value) {
                             if let Kind::Enum(enumeration) = &subject_type.kind
-                                && !enumeration.values.is_empty() && !enumeration.values.iter().any(|v| v.value == text) {
-                                    let values: Vec<&str> = enumeration.values.iter().map(|v| v.value.as_str()).collect();
-                                    self.diagnostics.push(diagnostics::unknown_enum_value(&text, &enumeration.field, literal.span, &values, false));
-                                }
+                                && !enumeration.values.is_empty()
+                                && !enumeration.values.iter().any(|v| v.value == text)
+                            {
+                                let values: Vec<&str> = enumeration.values.iter().map(|v| v.value.as_str()).collect();
+                                self.diagnostics.push(diagnostics::unknown_enum_value(
+                                    &text,
+                                    &enumeration.field,
+                                    literal.span,
+                                    &values,
+                                    false,
+                                ));
+                            }
                             covered.push(text);
                         }
                     }
@@ -435,11 +466,13 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                     Kind::Enum(_) | Kind::Bool => "add an arm for each missing value, or a `_` arm",
                     _ => "only enumerations and booleans can be covered value by value: add a `_` arm",
                 };
-                let mut diagnostic = diagnostics::not_exhaustive(Code::MatchNotExhaustive, "this match", &missing, subject.span, help);
+                let mut diagnostic =
+                    diagnostics::not_exhaustive(Code::MatchNotExhaustive, "this match", &missing, subject.span, help);
                 if let Kind::Enum(enumeration) = &subject_type.kind {
                     // On the `match` keyword alone, so the label does not enclose the primary one.
                     let keyword = Span::new(span.source, span.start, (span.start + 5).min(span.end));
-                    diagnostic = diagnostic.context(keyword, format!("values come from `{}` in the schema lock", enumeration.field));
+                    diagnostic = diagnostic
+                        .context(keyword, format!("values come from `{}` in the schema lock", enumeration.field));
                 }
                 self.diagnostics.push(diagnostic);
             }
@@ -452,7 +485,8 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
             let names: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
             self.diagnostics.push(diagnostics::unknown_function(&name.value, name.span, &names));
             for argument in arguments {
-                if !matches!(&argument.kind, ExprKind::Path(p) if p.len() == 1 && self.scope.objects.iter().any(|o| o.name == p[0].value)) {
+                if !matches!(&argument.kind, ExprKind::Path(p) if p.len() == 1 && self.scope.objects.iter().any(|o| o.name == p[0].value))
+                {
                     self.check(argument);
                 }
             }
@@ -464,7 +498,12 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
             arguments.len() == function.params.len()
         };
         if !arity_ok {
-            self.diagnostics.push(diagnostics::wrong_arity(function.name, &function.signature(), arguments.len(), span));
+            self.diagnostics.push(diagnostics::wrong_arity(
+                function.name,
+                &function.signature(),
+                arguments.len(),
+                span,
+            ));
             return Type::any();
         }
         let mut types = Vec::with_capacity(arguments.len());
@@ -479,13 +518,21 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
             let ty = self.check(argument);
             if !ty.is_any() && !param.accepts(&ty.kind) {
                 let help = match (&ty.kind, param) {
-                    (Kind::Html, _) => format!("convert with `html_to_text(…)` first; {} is {}", function.name, function.signature()),
+                    (Kind::Html, _) => {
+                        format!("convert with `html_to_text(…)` first; {} is {}", function.name, function.signature())
+                    }
                     (Kind::Int | Kind::Float | Kind::Date | Kind::DateTime, Param::Text) => {
                         format!("convert with `to_text(…)` first; {} is {}", function.name, function.signature())
                     }
                     _ => format!("{} is {}", function.name, function.signature()),
                 };
-                self.diagnostics.push(diagnostics::argument_type(function.name, param.describe(), &ty, argument.span, help));
+                self.diagnostics.push(diagnostics::argument_type(
+                    function.name,
+                    param.describe(),
+                    &ty,
+                    argument.span,
+                    help,
+                ));
                 types.push(Type::any());
             } else {
                 types.push(ty);
@@ -588,7 +635,8 @@ pub fn null_tested_paths(expr: &Expr, when_true: bool, out: &mut HashSet<String>
             }
             (BinaryOp::Eq, false) | (BinaryOp::NotEq, true) => {
                 let path = match (&lhs.kind, &rhs.kind) {
-                    (ExprKind::Path(p), ExprKind::Literal(Literal::Null)) | (ExprKind::Literal(Literal::Null), ExprKind::Path(p)) => Some(p),
+                    (ExprKind::Path(p), ExprKind::Literal(Literal::Null))
+                    | (ExprKind::Literal(Literal::Null), ExprKind::Path(p)) => Some(p),
                     _ => None,
                 };
                 if let Some(path) = path {

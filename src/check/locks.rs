@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::diagnostics;
-use crate::check::schema::{SchemaLock, LOCK_VERSION};
+use crate::check::schema::{LOCK_VERSION, SchemaLock};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostics;
 use crate::source::SourceMap;
@@ -68,7 +68,10 @@ fn load_lock(path: &Spanned<String>, sources: &mut SourceMap, found: &mut Diagno
                     );
                     if needs_target && field.target.is_none() {
                         found.push(diagnostics::invalid_lock(
-                            format!("`{object_name}.{field_name}` in `{}` is a relation without a `target`", path.value),
+                            format!(
+                                "`{object_name}.{field_name}` in `{}` is a relation without a `target`",
+                                path.value
+                            ),
                             path.span,
                         ));
                     }
@@ -79,14 +82,19 @@ fn load_lock(path: &Spanned<String>, sources: &mut SourceMap, found: &mut Diagno
         Err(errors) => {
             // Shape problems inside a lock are lock problems; unreadable files and YAML syntax keep their codes.
             for mut diagnostic in errors {
-                if matches!(diagnostic.code, Code::WrongShape | Code::UnknownKey | Code::MissingKey | Code::DuplicateKey) {
+                if matches!(
+                    diagnostic.code,
+                    Code::WrongShape | Code::UnknownKey | Code::MissingKey | Code::DuplicateKey
+                ) {
                     diagnostic.code = Code::InvalidLock;
-                    diagnostic.help = Some(format!(
-                        "{}; regenerate the lock with `cutover discover` or fix it following README's lock format",
-                        diagnostic.help.unwrap_or_default().trim_end_matches('.')
-                    )
-                    .trim_start_matches("; ")
-                    .to_owned());
+                    diagnostic.help = Some(
+                        format!(
+                            "{}; regenerate the lock with `cutover discover` or fix it following README's lock format",
+                            diagnostic.help.unwrap_or_default().trim_end_matches('.')
+                        )
+                        .trim_start_matches("; ")
+                        .to_owned(),
+                    );
                 }
                 found.push(diagnostic);
             }

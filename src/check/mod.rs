@@ -24,7 +24,7 @@ use crate::source::SourceMap;
 use crate::spec::Spec;
 
 pub use expr::ObjectInfo;
-pub use locks::{load_schemas, Schemas};
+pub use locks::{Schemas, load_schemas};
 pub use object::{CheckedField, CheckedObject, NewAttribute};
 pub use schema::SchemaLock;
 pub use types::{Kind, Type};
@@ -75,7 +75,13 @@ pub fn check(spec: &Spec, schemas: &Schemas) -> (Option<CheckedSpec>, Diagnostic
     (checked, found)
 }
 
-fn check_inventory(spec: &Spec, schemas: &Schemas, infos: &[ObjectInfo], found: &mut Diagnostics, used_tables: &mut HashSet<String>) {
+fn check_inventory(
+    spec: &Spec,
+    schemas: &Schemas,
+    infos: &[ObjectInfo],
+    found: &mut Diagnostics,
+    used_tables: &mut HashSet<String>,
+) {
     let empty = HashSet::new();
     for (_, inventory) in spec.inventory.iter() {
         let object = schemas.source.as_ref().and_then(|lock| match lock.objects.get_key_value(&inventory.from.value) {
@@ -86,7 +92,13 @@ fn check_inventory(spec: &Spec, schemas: &Schemas, infos: &[ObjectInfo], found: 
                 None
             }
         });
-        let scope = expr::Scope { source: schemas.source.as_ref(), object, objects: infos, tables: &spec.tables, non_null: &empty };
+        let scope = expr::Scope {
+            source: schemas.source.as_ref(),
+            object,
+            objects: infos,
+            tables: &spec.tables,
+            non_null: &empty,
+        };
         let texts = inventory.filter.iter().chain(&inventory.columns);
         let parsed: Vec<_> = texts
             .filter_map(|text| match crate::expr::parse(text) {

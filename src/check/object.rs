@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::check::diagnostics;
-use crate::check::expr::{null_tested_paths, ExprChecker, ObjectInfo, Scope};
+use crate::check::expr::{ExprChecker, ObjectInfo, Scope, null_tested_paths};
 use crate::check::graph::Edge;
 use crate::check::locks::Schemas;
 use crate::check::schema::{FieldSchema, FieldType, ObjectSchema};
@@ -71,10 +71,17 @@ pub(crate) struct ObjectResults {
     pub used_tables: HashSet<String>,
 }
 
-pub(crate) fn check_objects(spec: &Spec, schemas: &Schemas, infos: &[ObjectInfo], found: &mut Diagnostics) -> ObjectResults {
-    let mut results = ObjectResults { objects: Vec::new(), edges: Vec::new(), attributes: Vec::new(), used_tables: HashSet::new() };
+pub(crate) fn check_objects(
+    spec: &Spec,
+    schemas: &Schemas,
+    infos: &[ObjectInfo],
+    found: &mut Diagnostics,
+) -> ObjectResults {
+    let mut results =
+        ObjectResults { objects: Vec::new(), edges: Vec::new(), attributes: Vec::new(), used_tables: HashSet::new() };
     for (index, (name, object)) in spec.objects.iter().enumerate() {
-        let checked = ObjectCheck { spec, schemas, infos, index, name, object, found: &mut *found, results: &mut results }.run();
+        let checked =
+            ObjectCheck { spec, schemas, infos, index, name, object, found: &mut *found, results: &mut results }.run();
         results.objects.push(checked);
     }
     results
@@ -97,7 +104,11 @@ impl<'a> ObjectCheck<'a> {
         let destination = self.schemas.sink.objects.get_key_value(&self.object.to.value);
         if destination.is_none() {
             let kinds: Vec<&str> = self.schemas.sink.objects.keys().map(String::as_str).collect();
-            self.found.push(diagnostics::unknown_destination_object(&self.object.to.value, self.object.to.span, &kinds));
+            self.found.push(diagnostics::unknown_destination_object(
+                &self.object.to.value,
+                self.object.to.span,
+                &kinds,
+            ));
         }
 
         // Parse every expression first; a syntax error poisons only its own expression.
@@ -167,9 +178,10 @@ impl<'a> ObjectCheck<'a> {
         }
         for (object, span) in refs {
             if let Some(to) = self.infos.iter().position(|o| o.name == object)
-                && to != self.index {
-                    self.results.edges.push(Edge { from: self.index, to, span, reason: "refers to" });
-                }
+                && to != self.index
+            {
+                self.results.edges.push(Edge { from: self.index, to, span, reason: "refers to" });
+            }
         }
 
         let parent = self.parent(source_object);
@@ -189,8 +201,14 @@ impl<'a> ObjectCheck<'a> {
             typed_fields.extend(expanded);
             if schema.creatable && self.object.match_key.is_none() {
                 for (field_name, field) in &schema.fields {
-                    if field.required && !written.contains_key(field_name) && !self.implied_by_parent(kind, field_name) {
-                        self.found.push(diagnostics::missing_required_field(&self.name.value, kind, field_name, self.name.span));
+                    if field.required && !written.contains_key(field_name) && !self.implied_by_parent(kind, field_name)
+                    {
+                        self.found.push(diagnostics::missing_required_field(
+                            &self.name.value,
+                            kind,
+                            field_name,
+                            self.name.span,
+                        ));
                     }
                 }
             }
@@ -217,7 +235,11 @@ impl<'a> ObjectCheck<'a> {
             Some((name, schema)) => Some((name.as_str(), schema)),
             None => {
                 let names: Vec<&str> = lock.objects.keys().map(String::as_str).collect();
-                self.found.push(diagnostics::unknown_source_object(&self.object.from.value, self.object.from.span, &names));
+                self.found.push(diagnostics::unknown_source_object(
+                    &self.object.from.value,
+                    self.object.from.span,
+                    &names,
+                ));
                 None
             }
         }
@@ -244,7 +266,10 @@ impl<'a> ObjectCheck<'a> {
             if has_fields {
                 let at = self.object.fields.keys().next().map_or(self.object.to.span, |k| k.span);
                 self.found.push(diagnostics::invalid_object_rule(
-                    format!("`{kind}` records are only matched, never written, so `{}` cannot map fields", self.name.value),
+                    format!(
+                        "`{kind}` records are only matched, never written, so `{}` cannot map fields",
+                        self.name.value
+                    ),
                     at,
                     "remove `fields:` and `each:`; admins and teams are invited or created in Intercom by a person",
                 ));
@@ -283,19 +308,22 @@ impl<'a> ObjectCheck<'a> {
             self.found.push(diagnostics::unknown_parent(
                 format!("`{object}` is not an object of this spec"),
                 parent.span,
-                crate::suggest::did_you_mean(object, names.iter().copied()).unwrap_or_else(|| "name an object from `objects:`".to_owned()),
+                crate::suggest::did_you_mean(object, names.iter().copied())
+                    .unwrap_or_else(|| "name an object from `objects:`".to_owned()),
             ));
             return None;
         };
         if let Some((owner, schema)) = source_object
-            && schema.field(field).is_none() {
-                let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
-                self.found.push(diagnostics::unknown_parent(
-                    format!("`{owner}` has no field `{field}` to find the parent by"),
-                    parent.span,
-                    crate::suggest::did_you_mean(field, names.iter().copied()).unwrap_or_else(|| "name a field of this object's source".to_owned()),
-                ));
-            }
+            && schema.field(field).is_none()
+        {
+            let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+            self.found.push(diagnostics::unknown_parent(
+                format!("`{owner}` has no field `{field}` to find the parent by"),
+                parent.span,
+                crate::suggest::did_you_mean(field, names.iter().copied())
+                    .unwrap_or_else(|| "name a field of this object's source".to_owned()),
+            ));
+        }
         let expected = match self.object.to.value.as_str() {
             "conversation_part" => Some("conversation"),
             "ticket_part" => Some("ticket"),
@@ -303,16 +331,18 @@ impl<'a> ObjectCheck<'a> {
         };
         let parent_kind = &self.infos[index].kind;
         if let Some(expected) = expected
-            && !parent_kind.is_empty() && parent_kind != expected {
-                self.found.push(diagnostics::ref_wrong_kind(
-                    "parent",
-                    expected,
-                    object,
-                    parent_kind,
-                    parent.span,
-                    self.infos[index].to_span,
-                ));
-            }
+            && !parent_kind.is_empty()
+            && parent_kind != expected
+        {
+            self.found.push(diagnostics::ref_wrong_kind(
+                "parent",
+                expected,
+                object,
+                parent_kind,
+                parent.span,
+                self.infos[index].to_span,
+            ));
+        }
         if index != self.index {
             self.results.edges.push(Edge { from: self.index, to: index, span: parent.span, reason: "is a child of" });
         }
@@ -322,7 +352,9 @@ impl<'a> ObjectCheck<'a> {
     fn after(&mut self) {
         for after in &self.object.after {
             match self.infos.iter().position(|o| o.name == after.value) {
-                Some(to) => self.results.edges.push(Edge { from: self.index, to, span: after.span, reason: "runs after" }),
+                Some(to) => {
+                    self.results.edges.push(Edge { from: self.index, to, span: after.span, reason: "runs after" })
+                }
                 None => {
                     let names: Vec<&str> = self.infos.iter().map(|o| o.name.as_str()).collect();
                     self.found.push(diagnostics::unknown_object(&after.value, after.span, &names));
@@ -378,24 +410,57 @@ impl<'a> ObjectCheck<'a> {
             return;
         }
         let Some(target) = schema.field(&destination.value) else {
-            let names: Vec<&str> = schema.fields.keys().filter(|n| !n.starts_with("custom_attributes.")).map(String::as_str).collect();
-            self.found.push(diagnostics::unknown_destination_field(kind, &destination.value, destination.span, &names, schema.custom_attributes.is_some()));
+            let names: Vec<&str> =
+                schema.fields.keys().filter(|n| !n.starts_with("custom_attributes.")).map(String::as_str).collect();
+            self.found.push(diagnostics::unknown_destination_field(
+                kind,
+                &destination.value,
+                destination.span,
+                &names,
+                schema.custom_attributes.is_some(),
+            ));
             return;
         };
-        check_assignment(kind, &destination.value, target, &field.ty, field.expr.span, destination.span, self.infos, self.found);
+        check_assignment(
+            kind,
+            &destination.value,
+            target,
+            &field.ty,
+            field.expr.span,
+            destination.span,
+            self.infos,
+            self.found,
+        );
     }
 
     fn custom_attribute(&mut self, kind: &str, schema: &ObjectSchema, name: &str, field: &CheckedField) {
         let Some(allowed) = &schema.custom_attributes else {
             let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
-            self.found.push(diagnostics::unknown_destination_field(kind, &field.destination.value, field.destination.span, &names, false));
+            self.found.push(diagnostics::unknown_destination_field(
+                kind,
+                &field.destination.value,
+                field.destination.span,
+                &names,
+                false,
+            ));
             return;
         };
         if let Some(existing) = schema.field(&field.destination.value) {
             if !field.ty.is_any() && !fits(&field.ty, existing) {
-                self.found.push(diagnostics::attribute_type_conflict(&field.destination.value, existing.field_type.as_str(), &field.ty, field.expr.span));
+                self.found.push(diagnostics::attribute_type_conflict(
+                    &field.destination.value,
+                    existing.field_type.as_str(),
+                    &field.ty,
+                    field.expr.span,
+                ));
             } else {
-                check_constants(&format!("{kind}.{}", field.destination.value), existing, &field.ty, field.expr.span, self.found);
+                check_constants(
+                    &format!("{kind}.{}", field.destination.value),
+                    existing,
+                    &field.ty,
+                    field.expr.span,
+                    self.found,
+                );
             }
             return;
         }
@@ -456,7 +521,13 @@ impl<'a> ObjectCheck<'a> {
                 if let Some(name) = destination.strip_prefix("custom_attributes.") {
                     let Some(allowed) = &schema.custom_attributes else {
                         let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
-                        self.found.push(diagnostics::unknown_destination_field(kind, &destination, rule.to.span, &names, false));
+                        self.found.push(diagnostics::unknown_destination_field(
+                            kind,
+                            &destination,
+                            rule.to.span,
+                            &names,
+                            false,
+                        ));
                         break;
                     };
                     if schema.field(&destination).is_none() {
@@ -468,7 +539,12 @@ impl<'a> ObjectCheck<'a> {
                                 span: rule.to.span,
                             }),
                             Err(_) => {
-                                self.found.push(diagnostics::each_unmappable_type(field_name, &checked.ty.kind.to_string(), rule.to.span, rule.fields.span));
+                                self.found.push(diagnostics::each_unmappable_type(
+                                    field_name,
+                                    &checked.ty.kind.to_string(),
+                                    rule.to.span,
+                                    rule.fields.span,
+                                ));
                                 continue;
                             }
                         }
@@ -521,20 +597,22 @@ fn fits(ty: &Type, field: &FieldSchema) -> bool {
 }
 
 fn kind_fits(value: &Kind, target: &Kind) -> bool {
-    match (value, target) {
-        (Kind::Any, _) | (_, Kind::Any) | (Kind::Null, _) => true,
-        (_, Kind::Json) => true,
-        (Kind::Text | Kind::Enum(_), Kind::Text | Kind::Enum(_)) => true,
-        (Kind::Text | Kind::Enum(_) | Kind::Html, Kind::Html) => true,
-        (Kind::Int, Kind::Int | Kind::Float) => true,
-        (Kind::Record(_), Kind::Int) => true,
-        (Kind::Float, Kind::Float) => true,
-        (Kind::Bool, Kind::Bool) => true,
-        (Kind::Date, Kind::Date | Kind::DateTime) => true,
-        (Kind::DateTime, Kind::DateTime) => true,
-        (Kind::Ref { .. }, Kind::Ref { .. }) => true,
-        _ => false,
-    }
+    matches!(
+        (value, target),
+        (Kind::Any, _)
+            | (_, Kind::Any)
+            | (Kind::Null, _)
+            | (_, Kind::Json)
+            | (Kind::Text | Kind::Enum(_), Kind::Text | Kind::Enum(_))
+            | (Kind::Text | Kind::Enum(_) | Kind::Html, Kind::Html)
+            | (Kind::Int, Kind::Int | Kind::Float)
+            | (Kind::Record(_), Kind::Int)
+            | (Kind::Float, Kind::Float)
+            | (Kind::Bool, Kind::Bool)
+            | (Kind::Date, Kind::Date | Kind::DateTime)
+            | (Kind::DateTime, Kind::DateTime)
+            | (Kind::Ref { .. }, Kind::Ref { .. })
+    )
 }
 
 /// Check a value against a built-in destination field and report what does not fit.
@@ -560,8 +638,13 @@ fn check_assignment(
         };
         let help = conversion_help(&ty.kind, field);
         found.push(
-            diagnostics::type_mismatch(format!("`{kind}.{name}` takes {target}, found {ty}"), at, format!("this is {ty}"), help)
-                .context(destination, format!("`{name}` is {target}")),
+            diagnostics::type_mismatch(
+                format!("`{kind}.{name}` takes {target}, found {ty}"),
+                at,
+                format!("this is {ty}"),
+                help,
+            )
+            .context(destination, format!("`{name}` is {target}")),
         );
         return;
     }
@@ -608,7 +691,12 @@ fn check_constants(name: &str, field: &FieldSchema, ty: &Type, at: Span, found: 
                 .collect();
             if !missing.is_empty() {
                 found.push(diagnostics::type_mismatch(
-                    format!("`{name}` takes {}, but `{}` can also be {}", values.join(", "), source.field, missing.join(", ")),
+                    format!(
+                        "`{name}` takes {}, but `{}` can also be {}",
+                        values.join(", "),
+                        source.field,
+                        missing.join(", ")
+                    ),
                     at,
                     format!("values of `{}`", source.field),
                     Some("map the values with `match` (or a table) to the destination's values".to_owned()),
@@ -629,12 +717,19 @@ fn conversion_help(value: &Kind, field: &FieldSchema) -> Option<String> {
     let target = field.field_type;
     Some(match (value, target) {
         (Kind::Html, FieldType::Text) => "convert with `html_to_text(…)`".to_owned(),
-        (Kind::Int | Kind::Float | Kind::Bool | Kind::Date | Kind::DateTime, FieldType::Text) => "convert with `to_text(…)`".to_owned(),
-        (Kind::Text | Kind::Enum(_), FieldType::Datetime) => "parse it with `parse_datetime(text, format, time_zone)`".to_owned(),
+        (Kind::Int | Kind::Float | Kind::Bool | Kind::Date | Kind::DateTime, FieldType::Text) => {
+            "convert with `to_text(…)`".to_owned()
+        }
+        (Kind::Text | Kind::Enum(_), FieldType::Datetime) => {
+            "parse it with `parse_datetime(text, format, time_zone)`".to_owned()
+        }
         (Kind::Text | Kind::Enum(_), FieldType::Date) => "parse it with `parse_date(text, format)`".to_owned(),
         (Kind::Text | Kind::Enum(_), FieldType::Int) => "convert with `to_int(…)`".to_owned(),
         (Kind::Record(_) | Kind::Int | Kind::Text, FieldType::Ref) => {
-            format!("point at a migrated record with `ref(OBJECT, key)`; this field takes a {}", field.target.as_deref().unwrap_or("record"))
+            format!(
+                "point at a migrated record with `ref(OBJECT, key)`; this field takes a {}",
+                field.target.as_deref().unwrap_or("record")
+            )
         }
         (Kind::Record(target), _) => format!("this is a link to `{target}`: follow it to a field, e.g. `….name`"),
         (Kind::List(_), _) => "take one item with `first(…)` or join them with `join(…, \", \")`".to_owned(),
@@ -655,8 +750,12 @@ fn attribute_type(kind: &Kind, allowed: &[FieldType]) -> Result<FieldType, Strin
         Kind::Date => FieldType::Datetime,
         Kind::DateTime => FieldType::Datetime,
         Kind::Html => return Err("convert with `html_to_text(…)`: attributes hold plain values".to_owned()),
-        Kind::Record(target) => return Err(format!("this is a link to `{target}`: map its id with `….id` or a field such as `….name`")),
-        Kind::List(_) => return Err("attributes hold one value: use `join(…, \", \")`, or map the values as tags".to_owned()),
+        Kind::Record(target) => {
+            return Err(format!("this is a link to `{target}`: map its id with `….id` or a field such as `….name`"));
+        }
+        Kind::List(_) => {
+            return Err("attributes hold one value: use `join(…, \", \")`, or map the values as tags".to_owned());
+        }
         other => return Err(format!("{other} has no attribute type")),
     };
     if allowed.contains(&wanted) {

@@ -13,11 +13,7 @@ use crate::suggest::did_you_mean;
 #[derive(Debug, Args)]
 pub struct Explain {
     /// The code: `cutover::check::unknown_field`, `check::unknown_field` or `unknown_field`.
-    #[arg(
-        required_unless_present = "list",
-        conflicts_with = "list",
-        value_name = "CODE"
-    )]
+    #[arg(required_unless_present = "list", conflicts_with = "list", value_name = "CODE")]
     code: Option<String>,
     /// List every code with its one-line summary.
     #[arg(long)]
@@ -33,11 +29,7 @@ impl Explain {
         } else {
             match Code::from_name(&name) {
                 Some(code) => (Stream::Stdout, entry(code), ExitCode::SUCCESS),
-                None => (
-                    Stream::Stderr,
-                    unknown(&name),
-                    ExitCode::from(COULD_NOT_RUN),
-                ),
+                None => (Stream::Stderr, unknown(&name), ExitCode::from(COULD_NOT_RUN)),
             }
         };
         emit(stream, &text).err().unwrap_or(code)
@@ -46,11 +38,7 @@ impl Explain {
 
 /// Name, summary, example and fix of one code.
 fn entry(code: Code) -> String {
-    let indent = |text: &str| {
-        text.lines()
-            .map(|line| format!("    {line}\n"))
-            .collect::<String>()
-    };
+    let indent = |text: &str| text.lines().map(|line| format!("    {line}\n")).collect::<String>();
     format!(
         "{}\n\n{}\n\nExample (a spec excerpt that triggers it):\n\n{}\nHow to fix:\n\n{}",
         code.name(),
@@ -62,11 +50,7 @@ fn entry(code: Code) -> String {
 
 /// Every code with its summary, in registry order.
 fn list() -> String {
-    let width = Code::ALL
-        .iter()
-        .map(|code| code.name().len())
-        .max()
-        .unwrap_or(0);
+    let width = Code::ALL.iter().map(|code| code.name().len()).max().unwrap_or(0);
     let mut out = String::new();
     for code in Code::ALL {
         writeln!(out, "{:width$}  {}", code.name(), code.summary()).expect("writing to a String");
@@ -81,12 +65,7 @@ fn unknown(name: &str) -> String {
     // segments.
     let bare = name.strip_prefix("cutover::").unwrap_or(name);
     let suggestion = if bare.contains("::") {
-        did_you_mean(
-            bare,
-            Code::ALL
-                .iter()
-                .map(|code| &code.name()["cutover::".len()..]),
-        )
+        did_you_mean(bare, Code::ALL.iter().map(|code| &code.name()["cutover::".len()..]))
     } else {
         did_you_mean(bare, Code::ALL.iter().map(|code| code.short_name()))
     };
@@ -96,10 +75,7 @@ fn unknown(name: &str) -> String {
             stages.push(code.stage());
         }
     }
-    let prefixes = stages
-        .iter()
-        .map(|stage| format!("`cutover::{stage}::`"))
-        .collect::<Vec<_>>();
+    let prefixes = stages.iter().map(|stage| format!("`cutover::{stage}::`")).collect::<Vec<_>>();
     let prefixes = match prefixes.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
@@ -122,10 +98,7 @@ mod tests {
     #[test]
     fn misspelt_codes_get_a_suggestion_in_the_form_they_were_written() {
         assert!(unknown("unknwn_field").contains("did you mean `unknown_field`?"));
-        assert!(
-            unknown("cutover::check::unknown_feild")
-                .contains("did you mean `check::unknown_field`?")
-        );
+        assert!(unknown("cutover::check::unknown_feild").contains("did you mean `check::unknown_field`?"));
         assert!(!unknown("zzzzzz").contains("did you mean"));
     }
 }

@@ -101,10 +101,7 @@ fn human_style(color: ColorChoice) -> RenderStyle {
         .and_then(|columns| columns.parse().ok())
         .filter(|&columns: &usize| columns >= 40)
         .unwrap_or(RenderStyle::PLAIN.width);
-    RenderStyle {
-        color: color.use_color(std::io::stderr().is_terminal(), no_color.as_deref()),
-        width,
-    }
+    RenderStyle { color: color.use_color(std::io::stderr().is_terminal(), no_color.as_deref()), width }
 }
 
 /// Which stream a command's output goes to.
@@ -122,9 +119,7 @@ fn emit(stream: Stream, text: &str) -> Result<(), ExitCode> {
         Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
     };
     match written {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(ExitCode::from(COULD_NOT_RUN))
-        }
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(ExitCode::from(COULD_NOT_RUN)),
         _ => Ok(()),
     }
 }

@@ -16,8 +16,6 @@ impl Schema {
     pub fn execute(self) -> ExitCode {
         let mut schema = crate::spec::json_schema();
         schema.push('\n');
-        emit(Stream::Stdout, &schema)
-            .err()
-            .unwrap_or(ExitCode::SUCCESS)
+        emit(Stream::Stdout, &schema).err().unwrap_or(ExitCode::SUCCESS)
     }
 }

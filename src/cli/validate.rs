@@ -52,33 +52,21 @@ impl Validate {
         for path in &self.specs {
             let checked = check::validate(&mut sources, path);
             // Should the checker ever warn about a variable itself, don't say it twice.
-            warned.extend(
-                checked
-                    .iter()
-                    .filter(|d| d.code == Code::UnsetVariable)
-                    .filter_map(|d| d.primary_span()),
-            );
+            warned.extend(checked.iter().filter(|d| d.code == Code::UnsetVariable).filter_map(|d| d.primary_span()));
             diagnostics.append(checked);
             diagnostics.append(unset_variables(&mut sources, path, &mut warned));
         }
         diagnostics.sort_by_position();
 
         let (stream, text) = match self.format {
-            Format::Human => (
-                Stream::Stderr,
-                render_human(&diagnostics, &sources, human_style(self.color)),
-            ),
+            Format::Human => (Stream::Stderr, render_human(&diagnostics, &sources, human_style(self.color))),
             Format::Json => (Stream::Stdout, render_json(&diagnostics, &sources)),
             Format::Github => (Stream::Stdout, render_github(&diagnostics, &sources)),
         };
         if let Err(code) = emit(stream, &text) {
             return code;
         }
-        if diagnostics.has_errors() {
-            ExitCode::from(FOUND_ERRORS)
-        } else {
-            ExitCode::SUCCESS
-        }
+        if diagnostics.has_errors() { ExitCode::from(FOUND_ERRORS) } else { ExitCode::SUCCESS }
     }
 }
 
@@ -87,11 +75,7 @@ impl Validate {
 /// Only whether a variable is set is looked at, never its value, so no secret can reach the
 /// output. A reference in a base spec shared by several specs is reported once (`warned`). A
 /// spec that does not load has already been reported by `check::validate`.
-fn unset_variables(
-    sources: &mut SourceMap,
-    path: &Path,
-    warned: &mut HashSet<Span>,
-) -> Diagnostics {
+fn unset_variables(sources: &mut SourceMap, path: &Path, warned: &mut HashSet<Span>) -> Diagnostics {
     let mut found = Diagnostics::new();
     let Ok(spec) = spec::load(sources, path) else {
         return found;

@@ -205,9 +205,7 @@ impl UnaryOp {
 }
 
 /// Words that cannot be bare identifiers; write them in backticks to use them as names.
-pub const RESERVED_WORDS: &[&str] = &[
-    "if", "then", "else", "match", "and", "or", "not", "in", "true", "false", "null",
-];
+pub const RESERVED_WORDS: &[&str] = &["if", "then", "else", "match", "and", "or", "not", "in", "true", "false", "null"];
 
 /// Whether `word` is a reserved word.
 pub fn is_reserved(word: &str) -> bool {
@@ -217,9 +215,7 @@ pub fn is_reserved(word: &str) -> bool {
 /// Whether `name` can be written without backticks: `[A-Za-z_][A-Za-z0-9_]*` and not reserved.
 pub fn is_plain_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !is_reserved(name)
 }

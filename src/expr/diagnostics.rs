@@ -65,13 +65,11 @@ pub(super) fn bad_escape(span: Span, escape: &str, why: &str) -> Diagnostic {
 
 /// An integer literal outside `i64`.
 pub(super) fn int_too_large(span: Span) -> Diagnostic {
-    syntax("integer literal out of range")
-        .primary(span, "does not fit in a 64-bit integer")
-        .help(format!(
-            "integers go from {} to {}; write a float (`1e20`) or a string for larger numbers",
-            i64::MIN,
-            i64::MAX
-        ))
+    syntax("integer literal out of range").primary(span, "does not fit in a 64-bit integer").help(format!(
+        "integers go from {} to {}; write a float (`1e20`) or a string for larger numbers",
+        i64::MIN,
+        i64::MAX
+    ))
 }
 
 /// A float literal too large to be finite.
@@ -82,18 +80,11 @@ pub(super) fn float_too_large(span: Span) -> Diagnostic {
 }
 
 /// `a == b == c`.
-pub(super) fn chained_comparison(
-    second: Span,
-    first: Span,
-    first_symbol: &str,
-    second_symbol: &str,
-) -> Diagnostic {
+pub(super) fn chained_comparison(second: Span, first: Span, first_symbol: &str, second_symbol: &str) -> Diagnostic {
     syntax("comparison operators cannot be chained")
         .primary(second, format!("`{second_symbol}` compares the result of an earlier comparison"))
         .context(first, "the earlier comparison")
-        .help(format!(
-            "add parentheses: `(a {first_symbol} b) {second_symbol} c`, or join two comparisons with `and`"
-        ))
+        .help(format!("add parentheses: `(a {first_symbol} b) {second_symbol} c`, or join two comparisons with `and`"))
 }
 
 /// `name[0]`, `tables[x]`, `tables.a.b[x]`.
@@ -116,9 +107,7 @@ pub(super) fn not_callable(arguments: Span, target: Span) -> Diagnostic {
     syntax("only a function name can be called")
         .primary(arguments, "arguments here")
         .context(target, "this is not a bare function name")
-        .help(
-            "call a built-in function by its name: `lower(email)`; `cutover functions` lists them",
-        )
+        .help("call a built-in function by its name: `lower(email)`; `cutover functions` lists them")
 }
 
 /// `lower(email).x`, `1.x`.
@@ -132,9 +121,6 @@ pub(super) fn field_of_non_path(field: Span, target: Span) -> Diagnostic {
 /// Nesting deeper than [`MAX_DEPTH`](super::MAX_DEPTH).
 pub(super) fn too_deep(span: Span) -> Diagnostic {
     syntax("expression is nested too deeply")
-        .primary(
-            span,
-            format!("more than {} levels deep here", super::MAX_DEPTH),
-        )
+        .primary(span, format!("more than {} levels deep here", super::MAX_DEPTH))
         .help("split the expression, or move a long `if` chain into a `match` or a table")
 }

@@ -125,10 +125,7 @@ fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 loop {
                     match bytes.get(i) {
                         None | Some(b'\n') => {
-                            return Err(SyntaxError::UnterminatedString {
-                                open: start..start + 1,
-                                end: i,
-                            });
+                            return Err(SyntaxError::UnterminatedString { open: start..start + 1, end: i });
                         }
                         Some(b'\\') if bytes.get(i + 1).is_some_and(|b| *b != b'\n') => i += 2,
                         Some(b) if *b == c as u8 => {
@@ -145,10 +142,7 @@ fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 loop {
                     match bytes.get(i) {
                         None | Some(b'\n') => {
-                            return Err(SyntaxError::UnterminatedName {
-                                open: start..start + 1,
-                                end: i,
-                            });
+                            return Err(SyntaxError::UnterminatedName { open: start..start + 1, end: i });
                         }
                         Some(b'`') => {
                             i += 1;
@@ -160,15 +154,11 @@ fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 TokenKind::Name
             }
             c if c.is_ascii_digit() => {
-                i += text[i..]
-                    .find(|c: char| !is_word_char(c) && c != '.')
-                    .unwrap_or(text.len() - i);
+                i += text[i..].find(|c: char| !is_word_char(c) && c != '.').unwrap_or(text.len() - i);
                 TokenKind::Number
             }
             c if is_word_char(c) => {
-                i += text[i..]
-                    .find(|c: char| !is_word_char(c))
-                    .unwrap_or(text.len() - i);
+                i += text[i..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - i);
                 TokenKind::Word
             }
             c => {
@@ -177,11 +167,8 @@ fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 TokenKind::Punct
             }
         };
-        // A byte loop may stop inside a multi-byte character only at its end, which is a boundary.
-        tokens.push(Token {
-            kind,
-            range: start..i,
-        });
+        // The byte loops above stop only after ASCII bytes, so `i` is always a char boundary.
+        tokens.push(Token { kind, range: start..i });
     }
     Ok(tokens)
 }
@@ -214,12 +201,7 @@ struct Nesting {
 
 impl Nesting {
     fn new() -> Self {
-        Self {
-            levels: vec![Level {
-                opener: None,
-                forms: Vec::new(),
-            }],
-        }
+        Self { levels: vec![Level { opener: None, forms: Vec::new() }] }
     }
 
     fn depth(&self) -> usize {
@@ -252,19 +234,13 @@ impl Nesting {
                     }
                 }
                 let opener = slice.chars().next().map(|c| (c, token.range.clone()));
-                self.levels.push(Level {
-                    opener,
-                    forms: Vec::new(),
-                });
+                self.levels.push(Level { opener, forms: Vec::new() });
             }
             (TokenKind::Punct, ")" | "]" | "}") if self.levels.len() > 1 => {
                 self.levels.pop();
             }
             (TokenKind::Punct, ",") => self.top().forms.clear(),
-            (TokenKind::Word, "if") => self
-                .top()
-                .forms
-                .push((Form::IfCondition, token.range.clone())),
+            (TokenKind::Word, "if") => self.top().forms.push((Form::IfCondition, token.range.clone())),
             (TokenKind::Word, "match") => self.top().forms.push((Form::Match, token.range.clone())),
             (TokenKind::Word, "then") => self.advance(Form::IfCondition, Form::IfThen),
             (TokenKind::Word, "else") => self.advance(Form::IfThen, Form::IfElse),
@@ -280,11 +256,7 @@ impl Nesting {
     /// The innermost open `if` or `match` waiting for `form`'s next keyword, in the current level.
     fn innermost_form(&self, form: Form) -> Option<Range<usize>> {
         let forms = &self.levels.last()?.forms;
-        forms
-            .iter()
-            .rev()
-            .find(|(f, _)| *f == form)
-            .map(|(_, r)| r.clone())
+        forms.iter().rev().find(|(f, _)| *f == form).map(|(_, r)| r.clone())
     }
 }
 
@@ -293,9 +265,7 @@ fn check_depth(text: &str, tokens: &[Token]) -> Result<(), SyntaxError> {
     for token in tokens {
         nesting.step(text, token);
         if nesting.depth() > MAX_DEPTH {
-            return Err(SyntaxError::TooDeep {
-                at: token.range.clone(),
-            });
+            return Err(SyntaxError::TooDeep { at: token.range.clone() });
         }
     }
     Ok(())
@@ -320,9 +290,7 @@ impl Expected {
         match rule {
             Rule::EOI => Expected::End,
             // Silent rules never show up in errors; they are listed to keep the match exhaustive.
-            Rule::WHITESPACE | Rule::ident_char | Rule::expr | Rule::primary | Rule::name => {
-                Expected::Expression
-            }
+            Rule::WHITESPACE | Rule::ident_char | Rule::expr | Rule::primary | Rule::name => Expected::Expression,
             Rule::expression
             | Rule::if_expr
             | Rule::match_expr
@@ -403,9 +371,7 @@ fn expected_at(error: &Error<Rule>) -> (usize, Vec<Expected>) {
         InputLocation::Span((start, _)) => start,
     };
     let mut expected: Vec<Expected> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().map(|r| Expected::of(*r)).collect()
-        }
+        ErrorVariant::ParsingError { positives, .. } => positives.iter().map(|r| Expected::of(*r)).collect(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     expected.sort();
@@ -424,13 +390,11 @@ fn expected_at(error: &Error<Rule>) -> (usize, Vec<Expected>) {
 fn help_for_found(found: &str) -> Option<&'static str> {
     match found {
         "=" => Some("compare with `==`"),
-        "&&" | "&" => Some("write `and` instead of `&&`"),
-        "||" => Some("write `or` instead of `||`"),
-        "!" => Some("write `not` instead of `!`"),
+        "&&" | "&" => Some("write `and` instead"),
+        "||" => Some("write `or` instead"),
+        "!" => Some("write `not` instead"),
         "?" => Some("write `??` for a fallback value"),
-        "|" => Some(
-            "`|` only joins the literals of a `match` pattern; write `or` for either condition",
-        ),
+        "|" => Some("`|` only joins the literals of a `match` pattern; write `or` for either condition"),
         _ => None,
     }
 }
@@ -439,10 +403,7 @@ fn help_for_found(found: &str) -> Option<&'static str> {
 fn takes_operand_after(token: &Token, text: &str) -> bool {
     match token.kind {
         TokenKind::Punct => !matches!(text, "(" | "[" | "{" | ","),
-        TokenKind::Word => matches!(
-            text,
-            "and" | "or" | "not" | "in" | "if" | "then" | "else" | "match"
-        ),
+        TokenKind::Word => matches!(text, "and" | "or" | "not" | "in" | "if" | "then" | "else" | "match"),
         _ => false,
     }
 }
@@ -462,12 +423,10 @@ fn explain(text: &str, tokens: &[Token], error: &Error<Rule>) -> SyntaxError {
         previous = Some(token);
     }
     let found_token = tokens.iter().find(|t| t.range.start == pos);
-    let found = found_token
-        .map(|t| text[t.range.clone()].to_owned())
-        .or_else(|| {
-            let c = text[pos..].chars().next()?;
-            Some(c.to_string())
-        });
+    let found = found_token.map(|t| text[t.range.clone()].to_owned()).or_else(|| {
+        let c = text[pos..].chars().next()?;
+        Some(c.to_string())
+    });
     let at = match (text[pos..].chars().next(), previous) {
         (Some(c), _) => pos..pos + c.len_utf8(),
         // At the end, point right after the last token rather than past trailing blank lines.
@@ -503,14 +462,9 @@ fn explain(text: &str, tokens: &[Token], error: &Error<Rule>) -> SyntaxError {
         && takes_operand_after(token, &text[token.range.clone()])
     {
         let before = &text[token.range.clone()];
-        open = Some((
-            token.range.clone(),
-            format!("`{before}` needs an expression after it"),
-        ));
+        open = Some((token.range.clone(), format!("`{before}` needs an expression after it")));
         if let Some(word @ ("if" | "match" | "not")) = found.as_deref() {
-            help = Some(format!(
-                "`{word}` binds more loosely than `{before}`: put its expression in parentheses"
-            ));
+            help = Some(format!("`{word}` binds more loosely than `{before}`: put its expression in parentheses"));
         }
     }
 
@@ -547,27 +501,11 @@ mod tests {
 
     #[test]
     fn pre_scan_finds_unterminated_text_and_depth() {
-        assert!(matches!(
-            parse_tree("'abc"),
-            Err(SyntaxError::UnterminatedString { .. })
-        ));
-        assert!(matches!(
-            parse_tree("\"a\\\"\n\""),
-            Err(SyntaxError::UnterminatedString { .. })
-        ));
-        assert!(matches!(
-            parse_tree("`abc"),
-            Err(SyntaxError::UnterminatedName { .. })
-        ));
-        let deep = format!(
-            "{}x{}",
-            "(".repeat(MAX_DEPTH + 1),
-            ")".repeat(MAX_DEPTH + 1)
-        );
-        assert!(matches!(
-            parse_tree(&deep),
-            Err(SyntaxError::TooDeep { .. })
-        ));
+        assert!(matches!(parse_tree("'abc"), Err(SyntaxError::UnterminatedString { .. })));
+        assert!(matches!(parse_tree("\"a\\\"\n\""), Err(SyntaxError::UnterminatedString { .. })));
+        assert!(matches!(parse_tree("`abc"), Err(SyntaxError::UnterminatedName { .. })));
+        let deep = format!("{}x{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+        assert!(matches!(parse_tree(&deep), Err(SyntaxError::TooDeep { .. })));
         let deep = format!("{}x{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert!(parse_tree(&deep).is_ok());
     }

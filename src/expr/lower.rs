@@ -20,22 +20,13 @@ use crate::span::{Span, Spanned};
 
 /// Parse and lower `source`'s text.
 pub(super) fn lower(source: &ScalarText) -> Result<Expr, Diagnostics> {
-    let root = grammar::parse_tree(&source.text)
-        .map_err(|error| Diagnostics::from(syntax_error(source, error)))?;
-    let mut lowerer = Lowerer {
-        source,
-        diagnostics: Diagnostics::new(),
-        reported_depth: false,
-    };
+    let root = grammar::parse_tree(&source.text).map_err(|error| Diagnostics::from(syntax_error(source, error)))?;
+    let mut lowerer = Lowerer { source, diagnostics: Diagnostics::new(), reported_depth: false };
     let Some(first) = root.into_inner().find(|p| p.as_rule() != Rule::EOI) else {
         return Err(diagnostics::empty(source.span).into());
     };
     let node = lowerer.expr(first);
-    if lowerer.diagnostics.is_empty() {
-        Ok(node.expr)
-    } else {
-        Err(lowerer.diagnostics)
-    }
+    if lowerer.diagnostics.is_empty() { Ok(node.expr) } else { Err(lowerer.diagnostics) }
 }
 
 /// A [`SyntaxError`] from the grammar, with its offsets mapped into the file.
@@ -43,21 +34,11 @@ fn syntax_error(source: &ScalarText, error: SyntaxError) -> Diagnostic {
     let span = |range: Range<usize>| source.map(range.start, range.end);
     match error {
         SyntaxError::Empty => diagnostics::empty(source.span),
-        SyntaxError::UnterminatedString { open, end } => {
-            diagnostics::unterminated_string(span(open), span(end..end))
-        }
-        SyntaxError::UnterminatedName { open, end } => {
-            diagnostics::unterminated_name(span(open), span(end..end))
-        }
+        SyntaxError::UnterminatedString { open, end } => diagnostics::unterminated_string(span(open), span(end..end)),
+        SyntaxError::UnterminatedName { open, end } => diagnostics::unterminated_name(span(open), span(end..end)),
         SyntaxError::TooDeep { at } => diagnostics::too_deep(span(at)),
         SyntaxError::Unexpected(unexpected) => {
-            let Unexpected {
-                at,
-                expected,
-                found,
-                open,
-                help,
-            } = *unexpected;
+            let Unexpected { at, expected, found, open, help } = *unexpected;
             diagnostics::unexpected(
                 span(at),
                 &expected,
@@ -117,13 +98,7 @@ impl Lowerer<'_> {
 
     /// A node of `kind`, or a `null` placeholder when it is deeper than [`MAX_DEPTH`]; `anchor`
     /// is the operator or keyword the depth diagnostic points at.
-    fn node(
-        &mut self,
-        kind: ExprKind,
-        range: Range<usize>,
-        depth: usize,
-        anchor: Range<usize>,
-    ) -> Node {
+    fn node(&mut self, kind: ExprKind, range: Range<usize>, depth: usize, anchor: Range<usize>) -> Node {
         if depth > MAX_DEPTH {
             if !self.reported_depth {
                 self.reported_depth = true;
@@ -131,32 +106,18 @@ impl Lowerer<'_> {
             }
             return self.leaf(ExprKind::Literal(Literal::Null), range);
         }
-        Node {
-            expr: Expr::new(kind, self.span(range.clone())),
-            depth,
-            range,
-        }
+        Node { expr: Expr::new(kind, self.span(range.clone())), depth, range }
     }
 
     /// Stands in for children the grammar guarantees, so a grammar change cannot make lowering
     /// panic; the parse still fails.
     fn missing(&mut self, range: Range<usize>) -> Node {
-        self.error(diagnostics::unexpected(
-            self.span(range.clone()),
-            "an expression",
-            None,
-            None,
-            None,
-        ));
+        self.error(diagnostics::unexpected(self.span(range.clone()), "an expression", None, None, None));
         self.leaf(ExprKind::Literal(Literal::Null), range)
     }
 
     fn leaf(&self, kind: ExprKind, range: Range<usize>) -> Node {
-        Node {
-            expr: Expr::new(kind, self.span(range.clone())),
-            depth: 0,
-            range,
-        }
+        Node { expr: Expr::new(kind, self.span(range.clone())), depth: 0, range }
     }
 
     fn expr(&mut self, pair: Pair<'_>) -> Node {
@@ -164,9 +125,7 @@ impl Lowerer<'_> {
         match pair.as_rule() {
             Rule::if_expr => self.if_expr(pair),
             Rule::match_expr => self.match_expr(pair),
-            Rule::or_expr | Rule::and_expr | Rule::additive | Rule::multiplicative => {
-                self.left_chain(pair)
-            }
+            Rule::or_expr | Rule::and_expr | Rule::additive | Rule::multiplicative => self.left_chain(pair),
             Rule::coalesce => self.right_chain(pair),
             Rule::comparison => self.comparison(pair),
             Rule::not_expr => self.prefixed(pair, UnaryOp::Not),
@@ -174,15 +133,9 @@ impl Lowerer<'_> {
             Rule::postfix => self.postfix(pair),
             Rule::paren => {
                 let outer = range(&pair);
-                match pair
-                    .into_inner()
-                    .find(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen))
-                {
-                    Some(inner) => Node {
-                        range: outer,
-                        ..self.expr(inner)
-                    },
-                    None => self.leaf(ExprKind::Literal(Literal::Null), outer),
+                match pair.into_inner().find(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen)) {
+                    Some(inner) => Node { range: outer, ..self.expr(inner) },
+                    None => self.missing(outer),
                 }
             }
             Rule::list => {
@@ -215,10 +168,7 @@ impl Lowerer<'_> {
     fn items(&mut self, pair: Pair<'_>) -> Vec<Node> {
         pair.into_inner()
             .filter(|p| {
-                !matches!(
-                    p.as_rule(),
-                    Rule::lparen | Rule::rparen | Rule::lbracket | Rule::rbracket | Rule::comma
-                )
+                !matches!(p.as_rule(), Rule::lparen | Rule::rparen | Rule::lbracket | Rule::rbracket | Rule::comma)
             })
             .map(|p| self.expr(p))
             .collect()
@@ -229,11 +179,7 @@ impl Lowerer<'_> {
         let op = Spanned::new(binary_op(op.as_str()), self.span(op_range.clone()));
         let range = lhs.range.start..rhs.range.end;
         let depth = 1 + lhs.depth.max(rhs.depth);
-        let kind = ExprKind::Binary {
-            op,
-            lhs: Box::new(lhs.expr),
-            rhs: Box::new(rhs.expr),
-        };
+        let kind = ExprKind::Binary { op, lhs: Box::new(lhs.expr), rhs: Box::new(rhs.expr) };
         self.node(kind, range, depth, op_range)
     }
 
@@ -275,11 +221,7 @@ impl Lowerer<'_> {
 
     /// Comparisons do not associate: `a == b == c` is an error.
     fn comparison(&mut self, pair: Pair<'_>) -> Node {
-        let ops: Vec<Pair<'_>> = pair
-            .clone()
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::cmp_op)
-            .collect();
+        let ops: Vec<Pair<'_>> = pair.clone().into_inner().filter(|p| p.as_rule() == Rule::cmp_op).collect();
         if let [first, second, ..] = ops.as_slice() {
             let diagnostic = diagnostics::chained_comparison(
                 self.span(range(second)),
@@ -318,10 +260,7 @@ impl Lowerer<'_> {
             let range = op_range.start..acc.range.end;
             let depth = acc.depth + 1;
             let op = Spanned::new(op, self.span(op_range.clone()));
-            let kind = ExprKind::Unary {
-                op,
-                operand: Box::new(acc.expr),
-            };
+            let kind = ExprKind::Unary { op, operand: Box::new(acc.expr) };
             acc = self.node(kind, range, depth, op_range);
         }
         acc
@@ -349,9 +288,7 @@ impl Lowerer<'_> {
             };
         }
         match head {
-            Head::Path {
-                segments, range, ..
-            } => self.leaf(ExprKind::Path(segments), range),
+            Head::Path { segments, range, .. } => self.leaf(ExprKind::Path(segments), range),
             Head::Done(node) => node,
         }
     }
@@ -360,9 +297,7 @@ impl Lowerer<'_> {
     fn segment(&self, pair: &Pair<'_>) -> Spanned<String> {
         let text = pair.as_str();
         let name = match pair.as_rule() {
-            Rule::quoted_name => text
-                .get(1..text.len().saturating_sub(1))
-                .unwrap_or_default(),
+            Rule::quoted_name => text.get(1..text.len().saturating_sub(1)).unwrap_or_default(),
             _ => text,
         };
         Spanned::new(name.to_owned(), self.span(range(pair)))
@@ -374,28 +309,16 @@ impl Lowerer<'_> {
             return head;
         };
         match head {
-            Head::Path {
-                mut segments,
-                range: path,
-                ..
-            } => {
+            Head::Path { mut segments, range: path, .. } => {
                 if name.as_rule() == Rule::word && is_reserved(name.as_str()) {
-                    let diagnostic =
-                        diagnostics::reserved_word(self.span(range(&name)), name.as_str());
+                    let diagnostic = diagnostics::reserved_word(self.span(range(&name)), name.as_str());
                     self.error(diagnostic);
                 }
                 segments.push(self.segment(&name));
-                Head::Path {
-                    segments,
-                    bare: false,
-                    range: path.start..op_range.end,
-                }
+                Head::Path { segments, bare: false, range: path.start..op_range.end }
             }
             Head::Done(node) => {
-                let diagnostic = diagnostics::field_of_non_path(
-                    self.span(op_range),
-                    self.span(node.range.clone()),
-                );
+                let diagnostic = diagnostics::field_of_non_path(self.span(op_range), self.span(node.range.clone()));
                 self.error(diagnostic);
                 Head::Done(node)
             }
@@ -404,23 +327,14 @@ impl Lowerer<'_> {
 
     fn index(&mut self, head: Head, op: Pair<'_>) -> Head {
         let op_range = range(&op);
-        let key = op
-            .into_inner()
-            .find(|p| !matches!(p.as_rule(), Rule::lbracket | Rule::rbracket));
+        let key = op.into_inner().find(|p| !matches!(p.as_rule(), Rule::lbracket | Rule::rbracket));
         let key = key.map(|k| self.expr(k));
         let help = match &head {
-            Head::Path {
-                segments,
-                range: path,
-                ..
-            } if segments[0].value == "tables" => match (segments.len(), key) {
+            Head::Path { segments, range: path, .. } if segments[0].value == "tables" => match (segments.len(), key) {
                 (2, Some(key)) => {
                     let range = path.start..op_range.end;
                     let depth = key.depth + 1;
-                    let kind = ExprKind::TableLookup {
-                        table: segments[1].clone(),
-                        key: Box::new(key.expr),
-                    };
+                    let kind = ExprKind::TableLookup { table: segments[1].clone(), key: Box::new(key.expr) };
                     return Head::Done(self.node(kind, range, depth, op_range));
                 }
                 (1, _) => "name the table: `tables.NAME[key]`",
@@ -440,18 +354,11 @@ impl Lowerer<'_> {
     fn call(&mut self, head: Head, op: Pair<'_>) -> Head {
         let op_range = range(&op);
         match head {
-            Head::Path {
-                mut segments,
-                bare: true,
-                range: path,
-            } if segments.len() == 1 => {
+            Head::Path { mut segments, bare: true, range: path } if segments.len() == 1 => {
                 let arguments = self.items(op);
                 let depth = 1 + arguments.iter().map(|n| n.depth).max().unwrap_or(0);
                 let function = segments.remove(0);
-                let kind = ExprKind::Call {
-                    function,
-                    arguments: arguments.into_iter().map(|n| n.expr).collect(),
-                };
+                let kind = ExprKind::Call { function, arguments: arguments.into_iter().map(|n| n.expr).collect() };
                 Head::Done(self.node(kind, path.start..op_range.end, depth, path))
             }
             head => {
@@ -517,10 +424,7 @@ impl Lowerer<'_> {
         let Some(subject) = subject else {
             return self.missing(outer);
         };
-        let kind = ExprKind::Match {
-            subject: Box::new(subject),
-            arms,
-        };
+        let kind = ExprKind::Match { subject: Box::new(subject), arms };
         self.node(kind, outer, depth + 1, keyword)
     }
 
@@ -541,14 +445,7 @@ impl Lowerer<'_> {
             None => self.missing(outer.clone()),
         };
         let span = self.span(outer.start..body.range.end);
-        (
-            MatchArm {
-                pattern,
-                body: body.expr,
-                span,
-            },
-            body.depth,
-        )
+        (MatchArm { pattern, body: body.expr, span }, body.depth)
     }
 
     fn pattern(&mut self, pair: Pair<'_>) -> Pattern {
@@ -613,9 +510,7 @@ impl Lowerer<'_> {
     fn string(&mut self, pair: &Pair<'_>) -> String {
         let text = pair.as_str();
         let base = range(pair).start;
-        let body = text
-            .get(1..text.len().saturating_sub(1))
-            .unwrap_or_default();
+        let body = text.get(1..text.len().saturating_sub(1)).unwrap_or_default();
         let mut value = String::with_capacity(body.len());
         let mut chars = body.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -674,9 +569,7 @@ fn unicode_escape(rest: &str) -> Result<(char, usize), (usize, &'static str)> {
     if !rest.starts_with('{') {
         return Err((0, NEEDS_BRACES));
     }
-    let digits = rest[1..]
-        .find(|c: char| !c.is_ascii_hexdigit())
-        .unwrap_or(rest.len() - 1);
+    let digits = rest[1..].find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(rest.len() - 1);
     let hex = &rest[1..1 + digits];
     if !rest[1 + digits..].starts_with('}') {
         return Err((1 + digits, NEEDS_BRACES));
@@ -758,8 +651,7 @@ mod tests {
     const BASE: u32 = 100;
 
     fn parse(text: &str) -> Expr {
-        let source =
-            ScalarText::exact(text, Span::new(SourceId(7), BASE, BASE + text.len() as u32));
+        let source = ScalarText::exact(text, Span::new(SourceId(7), BASE, BASE + text.len() as u32));
         lower(&source).unwrap_or_else(|d| panic!("{text:?}: {d:?}"))
     }
 
@@ -774,15 +666,11 @@ mod tests {
         let text = " (a + b) * -c ";
         let expr = parse(text);
         assert_eq!(expr.span, at(text, "(a + b) * -c"));
-        let ExprKind::Binary { op, lhs, rhs } = &expr.kind else {
-            panic!("{expr:?}")
-        };
+        let ExprKind::Binary { op, lhs, rhs } = &expr.kind else { panic!("{expr:?}") };
         assert_eq!(op.span, at(text, "*"));
         assert_eq!(lhs.span, at(text, "a + b"));
         assert_eq!(rhs.span, at(text, "-c"));
-        let ExprKind::Unary { op, operand } = &rhs.kind else {
-            panic!("{rhs:?}")
-        };
+        let ExprKind::Unary { op, operand } = &rhs.kind else { panic!("{rhs:?}") };
         assert_eq!(op.span, at(text, "-"));
         assert_eq!(operand.span, at(text, "c"));
     }
@@ -792,18 +680,10 @@ mod tests {
         let text = "lower(partner_id.`Odd-Name`)";
         let expr = parse(text);
         assert_eq!(expr.span, at(text, text));
-        let ExprKind::Call {
-            function,
-            arguments,
-        } = &expr.kind
-        else {
-            panic!("{expr:?}")
-        };
+        let ExprKind::Call { function, arguments } = &expr.kind else { panic!("{expr:?}") };
         assert_eq!(function.span, at(text, "lower"));
         assert_eq!(arguments[0].span, at(text, "partner_id.`Odd-Name`"));
-        let ExprKind::Path(segments) = &arguments[0].kind else {
-            panic!()
-        };
+        let ExprKind::Path(segments) = &arguments[0].kind else { panic!() };
         assert_eq!(segments[0].span, at(text, "partner_id"));
         assert_eq!(segments[1].value, "Odd-Name");
         assert_eq!(segments[1].span, at(text, "`Odd-Name`"));
@@ -814,19 +694,13 @@ mod tests {
         let text = "match tables.p[ k ] {\n  -1 | \"x\" => - 2.5,\n  _ => null }";
         let expr = parse(text);
         assert_eq!(expr.span, at(text, text));
-        let ExprKind::Match { subject, arms } = &expr.kind else {
-            panic!()
-        };
+        let ExprKind::Match { subject, arms } = &expr.kind else { panic!() };
         assert_eq!(subject.span, at(text, "tables.p[ k ]"));
-        let ExprKind::TableLookup { table, key } = &subject.kind else {
-            panic!()
-        };
+        let ExprKind::TableLookup { table, key } = &subject.kind else { panic!() };
         assert_eq!(table.span, at(text, "p"));
         assert_eq!(key.span, at(text, "k"));
         assert_eq!(arms[0].span, at(text, "-1 | \"x\" => - 2.5"));
-        let Pattern::Literals(literals) = &arms[0].pattern else {
-            panic!()
-        };
+        let Pattern::Literals(literals) = &arms[0].pattern else { panic!() };
         assert_eq!(literals[0].value, Literal::Int(-1));
         assert_eq!(literals[0].span, at(text, "-1"));
         assert_eq!(literals[1].span, at(text, "\"x\""));
@@ -838,21 +712,16 @@ mod tests {
     #[test]
     fn errors_point_into_the_file() {
         let text = "name == \"a\\qb\"";
-        let source =
-            ScalarText::exact(text, Span::new(SourceId(7), BASE, BASE + text.len() as u32));
+        let source = ScalarText::exact(text, Span::new(SourceId(7), BASE, BASE + text.len() as u32));
         let diagnostics = lower(&source).unwrap_err();
         let diagnostic = diagnostics.iter().next().unwrap();
         assert_eq!(diagnostic.primary_span(), Some(at(text, "\\q")));
 
         let text = "lower(email";
-        let source =
-            ScalarText::exact(text, Span::new(SourceId(7), BASE, BASE + text.len() as u32));
+        let source = ScalarText::exact(text, Span::new(SourceId(7), BASE, BASE + text.len() as u32));
         let diagnostic = lower(&source).unwrap_err().into_vec().remove(0);
         let end = BASE + text.len() as u32;
-        assert_eq!(
-            diagnostic.primary_span(),
-            Some(Span::new(SourceId(7), end, end))
-        );
+        assert_eq!(diagnostic.primary_span(), Some(Span::new(SourceId(7), end, end)));
         assert_eq!(diagnostic.labels[1].span, at(text, "("));
     }
 
@@ -867,9 +736,7 @@ mod tests {
         };
         let expr = lower(&source).unwrap();
         assert_eq!(expr.span, Span::new(SourceId(1), 9, 19));
-        let ExprKind::Binary { op, rhs, .. } = &expr.kind else {
-            panic!()
-        };
+        let ExprKind::Binary { op, rhs, .. } = &expr.kind else { panic!() };
         assert_eq!(op.span, Span::new(SourceId(1), 11, 13));
         assert_eq!(rhs.span, Span::new(SourceId(1), 18, 19));
     }

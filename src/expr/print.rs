@@ -119,11 +119,7 @@ fn write_expr(out: &mut String, expr: &Expr, min: u8) {
             let _ = write!(out, " {} ", op.value.symbol());
             write_expr(out, rhs, right);
         }
-        ExprKind::If {
-            condition,
-            then,
-            otherwise,
-        } => {
+        ExprKind::If { condition, then, otherwise } => {
             out.push_str("if ");
             write_expr(out, condition, level::OR);
             out.push_str(" then ");
@@ -141,10 +137,7 @@ fn write_expr(out: &mut String, expr: &Expr, min: u8) {
             }
             out.push_str(" }");
         }
-        ExprKind::Call {
-            function,
-            arguments,
-        } => {
+        ExprKind::Call { function, arguments } => {
             out.push_str(function);
             out.push('(');
             write_list(out, arguments);

@@ -17,9 +17,7 @@ pub fn to_sexpr(expr: &Expr) -> String {
 fn write(out: &mut String, expr: &Expr) {
     match &expr.kind {
         ExprKind::Literal(literal) => write_literal(out, literal),
-        ExprKind::List(items) => node(out, "list", |out| {
-            items.iter().for_each(|item| child(out, item))
-        }),
+        ExprKind::List(items) => node(out, "list", |out| items.iter().for_each(|item| child(out, item))),
         ExprKind::Path(segments) => node(out, "path", |out| {
             for segment in segments {
                 out.push(' ');
@@ -48,11 +46,7 @@ fn write(out: &mut String, expr: &Expr) {
                 child(out, rhs);
             });
         }
-        ExprKind::If {
-            condition,
-            then,
-            otherwise,
-        } => node(out, "if", |out| {
+        ExprKind::If { condition, then, otherwise } => node(out, "if", |out| {
             child(out, condition);
             child(out, then);
             child(out, otherwise);
@@ -61,10 +55,7 @@ fn write(out: &mut String, expr: &Expr) {
             child(out, subject);
             arms.iter().for_each(|arm| write_arm(out, arm));
         }),
-        ExprKind::Call {
-            function,
-            arguments,
-        } => node(out, "call", |out| {
+        ExprKind::Call { function, arguments } => node(out, "call", |out| {
             out.push(' ');
             out.push_str(function);
             arguments.iter().for_each(|argument| child(out, argument));

@@ -33,8 +33,7 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
             Some(help) => format!("{} ({help})", diagnostic.message),
             None => diagnostic.message.clone(),
         };
-        writeln!(out, "::{command} {properties}::{}", escape_data(&message))
-            .expect("writing to a String");
+        writeln!(out, "::{command} {properties}::{}", escape_data(&message)).expect("writing to a String");
     }
     out
 }
@@ -43,9 +42,7 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
 /// the code as `title`.
 fn properties(diagnostic: &Diagnostic, sources: &SourceMap) -> Vec<(&'static str, String)> {
     let mut properties = Vec::new();
-    let location = diagnostic
-        .primary_span()
-        .and_then(|span| Location::of(span, sources));
+    let location = diagnostic.primary_span().and_then(|span| Location::of(span, sources));
     if let Some(location) = location {
         properties.push(("file", location.file.to_owned()));
         properties.push(("line", location.line.to_string()));
@@ -59,9 +56,7 @@ fn properties(diagnostic: &Diagnostic, sources: &SourceMap) -> Vec<(&'static str
 
 /// Escape a command's message: `%`, CR and LF.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escape a property value: what [`escape_data`] escapes, plus `:` and `,`.
@@ -82,8 +77,7 @@ mod tests {
         let error = Diagnostic::error(Code::UnknownKey, "unknown key `form`: 100%\nreally")
             .primary(Span::new(id, 24, 28), "here")
             .help("did you mean `from`?");
-        let warning =
-            Diagnostic::warning(Code::UnsetVariable, "environment variable `X` is not set");
+        let warning = Diagnostic::warning(Code::UnsetVariable, "environment variable `X` is not set");
         insta::assert_snapshot!(render_github(&Diagnostics::from(vec![error, warning]), &sources), @r"
         ::error file=a%2Cb.yaml,line=3,col=5,endLine=3,endColumn=9,title=cutover%3A%3Aspec%3A%3Aunknown_key::unknown key `form`: 100%25%0Areally (did you mean `from`?)
         ::warning title=cutover%3A%3Aspec%3A%3Aunset_variable::environment variable `X` is not set

@@ -54,10 +54,7 @@ pub fn render_json(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
         version: VERSION,
         errors: diagnostics.error_count(),
         warnings: diagnostics.warning_count(),
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| JsonDiagnostic::new(d, sources))
-            .collect(),
+        diagnostics: diagnostics.iter().map(|d| JsonDiagnostic::new(d, sources)).collect(),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("plain data serializes");
     out.push('\n');
@@ -88,11 +85,7 @@ impl<'a> JsonDiagnostic<'a> {
             severity: diagnostic.severity.as_str(),
             message: &diagnostic.message,
             help: diagnostic.help.as_deref(),
-            labels: diagnostic
-                .labels
-                .iter()
-                .map(|label| JsonLabel::new(label, sources))
-                .collect(),
+            labels: diagnostic.labels.iter().map(|label| JsonLabel::new(label, sources)).collect(),
         }
     }
 }
@@ -148,13 +141,7 @@ impl<'a> Location<'a> {
         let file = sources.get(span.source)?;
         let (line, column) = file.line_column(span.start);
         let (end_line, end_column) = file.line_column(span.end.max(span.start));
-        Some(Location {
-            file: &file.name,
-            line,
-            column,
-            end_line,
-            end_column,
-        })
+        Some(Location { file: &file.name, line, column, end_line, end_column })
     }
 }
 
@@ -177,30 +164,17 @@ mod tests {
         assert_eq!(json["warnings"], 0);
         let label = &json["diagnostics"][0]["labels"][0];
         assert_eq!(label["file"], "s.yaml");
-        assert_eq!(
-            (label["line"].as_u64(), label["column"].as_u64()),
-            (Some(3), Some(5))
-        );
-        assert_eq!(
-            (label["end_line"].as_u64(), label["end_column"].as_u64()),
-            (Some(3), Some(9))
-        );
-        assert_eq!(
-            (label["start"].as_u64(), label["end"].as_u64()),
-            (Some(24), Some(28))
-        );
+        assert_eq!((label["line"].as_u64(), label["column"].as_u64()), (Some(3), Some(5)));
+        assert_eq!((label["end_line"].as_u64(), label["end_column"].as_u64()), (Some(3), Some(9)));
+        assert_eq!((label["start"].as_u64(), label["end"].as_u64()), (Some(24), Some(28)));
         assert_eq!(json["diagnostics"][0]["help"], "did you mean `from`?");
     }
 
     #[test]
     fn built_in_labels_have_no_position() {
-        let diagnostic =
-            Diagnostic::error(Code::TypeMismatch, "m").primary(Span::detached(), "built in");
-        let json: serde_json::Value = serde_json::from_str(&render_json(
-            &Diagnostics::from(diagnostic),
-            &SourceMap::new(),
-        ))
-        .unwrap();
+        let diagnostic = Diagnostic::error(Code::TypeMismatch, "m").primary(Span::detached(), "built in");
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json(&Diagnostics::from(diagnostic), &SourceMap::new())).unwrap();
         let label = &json["diagnostics"][0]["labels"][0];
         assert!(label["file"].is_null() && label["line"].is_null() && label["start"].is_null());
         assert_eq!(label["message"], "built in");

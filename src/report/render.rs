@@ -26,10 +26,7 @@ pub struct RenderStyle {
 
 impl RenderStyle {
     /// No colour, 100 columns: the style snapshots are taken in.
-    pub const PLAIN: RenderStyle = RenderStyle {
-        color: false,
-        width: 100,
-    };
+    pub const PLAIN: RenderStyle = RenderStyle { color: false, width: 100 };
 }
 
 /// Render every diagnostic with its source snippets, then a summary line such as
@@ -37,19 +34,12 @@ impl RenderStyle {
 ///
 /// Trailing whitespace is trimmed from every line so the output is stable in snapshots.
 pub fn render_human(diagnostics: &Diagnostics, sources: &SourceMap, style: RenderStyle) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let mut rendered = String::new();
-        if handler
-            .render_report(&mut rendered, &View::new(diagnostic, sources))
-            .is_err()
-        {
+        if handler.render_report(&mut rendered, &View::new(diagnostic, sources)).is_err() {
             // miette only fails on spans it cannot read; the message must still get out.
             rendered = format!("{diagnostic}\n");
         }
@@ -118,11 +108,7 @@ impl View {
             })
             .collect();
         related.extend(built_in.into_iter().map(|label| {
-            let message = if label.message.is_empty() {
-                "a built-in value"
-            } else {
-                &label.message
-            };
+            let message = if label.message.is_empty() { "a built-in value" } else { &label.message };
             View::part(format!("{message} (built-in)"), None, diagnostic, sources)
         }));
 
@@ -141,12 +127,7 @@ impl View {
     }
 
     /// A related view: the labels of `diagnostic` that point into `source`, or none.
-    fn part(
-        message: String,
-        source: Option<SourceId>,
-        diagnostic: &Diagnostic,
-        sources: &SourceMap,
-    ) -> View {
+    fn part(message: String, source: Option<SourceId>, diagnostic: &Diagnostic, sources: &SourceMap) -> View {
         View {
             code: None,
             severity: miette::Severity::Advice,
@@ -160,9 +141,7 @@ impl View {
 }
 
 fn named_source(sources: &SourceMap, id: SourceId) -> Option<NamedSource<Arc<str>>> {
-    sources
-        .get(id)
-        .map(|file| NamedSource::new(&file.name, Arc::clone(&file.text)))
+    sources.get(id).map(|file| NamedSource::new(&file.name, Arc::clone(&file.text)))
 }
 
 /// The labels of `diagnostic` in file `id`, as miette spans clamped to the text.
@@ -208,8 +187,7 @@ impl std::error::Error for View {}
 
 impl miette::Diagnostic for View {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .map(|code| Box::new(code) as Box<dyn fmt::Display>)
+        self.code.map(|code| Box::new(code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -217,15 +195,11 @@ impl miette::Diagnostic for View {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source
-            .as_ref()
-            .map(|source| source as &dyn miette::SourceCode)
+        self.source.as_ref().map(|source| source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -239,11 +213,7 @@ impl miette::Diagnostic for View {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(
-            self.related
-                .iter()
-                .map(|view| view as &dyn miette::Diagnostic),
-        ))
+        Some(Box::new(self.related.iter().map(|view| view as &dyn miette::Diagnostic)))
     }
 }
 
@@ -291,8 +261,8 @@ mod tests {
 
     #[test]
     fn a_diagnostic_without_labels_keeps_its_message_and_help() {
-        let diagnostic = Diagnostic::error(Code::ReadFailed, "cannot read `nope.yaml`: not found")
-            .help("check the path");
+        let diagnostic =
+            Diagnostic::error(Code::ReadFailed, "cannot read `nope.yaml`: not found").help("check the path");
         let warning = Diagnostic::warning(Code::UnusedTable, "table `old` is never used");
         insta::assert_snapshot!(render(vec![diagnostic, warning], &SourceMap::new()), @r"
         cutover::spec::read_failed
@@ -316,17 +286,8 @@ mod tests {
     #[test]
     fn spans_past_the_end_are_clamped() {
         let text = "a: 1\nb: 2"; // 9 bytes
-        assert_eq!(
-            source_span(Span::new(SourceId(0), 7, 20), text),
-            SourceSpan::new(7.into(), 2)
-        );
-        assert_eq!(
-            source_span(Span::new(SourceId(0), 30, 20), text),
-            SourceSpan::new(9.into(), 0)
-        );
-        assert_eq!(
-            source_span(Span::new(SourceId(0), 5, 5), "a: [\n"),
-            SourceSpan::new(4.into(), 0)
-        );
+        assert_eq!(source_span(Span::new(SourceId(0), 7, 20), text), SourceSpan::new(7.into(), 2));
+        assert_eq!(source_span(Span::new(SourceId(0), 30, 20), text), SourceSpan::new(9.into(), 0));
+        assert_eq!(source_span(Span::new(SourceId(0), 5, 5), "a: [\n"), SourceSpan::new(4.into(), 0));
     }
 }

@@ -71,9 +71,18 @@ pub struct DeError {
 #[derive(Debug)]
 enum DeErrorKind {
     Custom(String),
-    InvalidType { expected: String, found: String },
-    UnknownField { field: String, expected: &'static [&'static str] },
-    UnknownVariant { variant: String, expected: &'static [&'static str] },
+    InvalidType {
+        expected: String,
+        found: String,
+    },
+    UnknownField {
+        field: String,
+        expected: &'static [&'static str],
+    },
+    UnknownVariant {
+        variant: String,
+        expected: &'static [&'static str],
+    },
     MissingField(&'static str),
     /// A follow-on error of a problem already recorded (a key missing because it was misspelt).
     AlreadyReported,
@@ -188,7 +197,11 @@ impl<'a> NodeDeserializer<'a> {
     fn integer<V: Visitor<'a>>(self, visitor: V, expected: &str, min: i128, max: i128) -> Result<V::Value, DeError> {
         match self.node.as_scalar().and_then(|s| s.as_i64()) {
             Some(n) if i128::from(n) >= min && i128::from(n) <= max => {
-                if n >= 0 { visitor.visit_u64(n as u64) } else { visitor.visit_i64(n) }
+                if n >= 0 {
+                    visitor.visit_u64(n as u64)
+                } else {
+                    visitor.visit_i64(n)
+                }
             }
             _ => {
                 self.recover(expected);
@@ -338,9 +351,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.kind {
             NodeKind::Map(entries) => visitor.visit_map(MapAccess::new(entries.iter().collect(), self.context)),
-            NodeKind::Scalar(s) if s.is_null() => {
-                visitor.visit_map(MapAccess::new(Vec::new(), self.context))
-            }
+            NodeKind::Scalar(s) if s.is_null() => visitor.visit_map(MapAccess::new(Vec::new(), self.context)),
             _ => Err(self.wrong("a mapping")),
         }
         .map_err(|e: DeError| e.at(self.span()))
@@ -582,7 +593,10 @@ mod tests {
         assert_eq!(errors.iter().next().unwrap().help.as_deref(), Some("did you mean `batch`?"));
         let errors = read("name: acme\nbatch: many\n").unwrap_err();
         assert_eq!(errors.iter().next().unwrap().code, Code::WrongShape);
-        assert_eq!(errors.iter().next().unwrap().message, "expected a whole number from 0 to 4294967295, found the text `many`");
+        assert_eq!(
+            errors.iter().next().unwrap().message,
+            "expected a whole number from 0 to 4294967295, found the text `many`"
+        );
     }
 
     #[test]

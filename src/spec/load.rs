@@ -10,7 +10,7 @@ use crate::span::Span;
 use crate::spec::diagnostics;
 use crate::spec::model::Spec;
 use crate::spec::yaml::{self, Node, NodeKind};
-use crate::spec::{de, SPEC_VERSION};
+use crate::spec::{SPEC_VERSION, de};
 
 /// Where a loaded spec came from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,9 +57,7 @@ pub fn load_source<T: DeserializeOwned>(sources: &SourceMap, id: SourceId) -> Re
 }
 
 fn read(sources: &mut SourceMap, path: &Path, named_at: Span) -> Result<SourceId, Diagnostics> {
-    sources
-        .load(path)
-        .map_err(|error| diagnostics::read_failed(&path.display().to_string(), &error, named_at).into())
+    sources.load(path).map_err(|error| diagnostics::read_failed(&path.display().to_string(), &error, named_at).into())
 }
 
 fn load_tree(

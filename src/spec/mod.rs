@@ -18,7 +18,7 @@ pub mod yaml;
 
 pub use diagnostics::unset_variable;
 pub use entries::Entries;
-pub use load::{load, load_file, load_source, Origin};
+pub use load::{Origin, load, load_file, load_source};
 pub use model::Spec;
 pub use schema::json_schema;
 pub use template::Template;

@@ -61,9 +61,18 @@ impl Spec {
 impl Endpoint {
     /// The endpoint's templated settings.
     pub fn templates(&self) -> impl Iterator<Item = &Template> {
-        [&self.url, &self.database, &self.login, &self.api_key, &self.password, &self.token, &self.article_dir, &self.path]
-            .into_iter()
-            .flatten()
+        [
+            &self.url,
+            &self.database,
+            &self.login,
+            &self.api_key,
+            &self.password,
+            &self.token,
+            &self.article_dir,
+            &self.path,
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 

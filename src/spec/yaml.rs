@@ -220,7 +220,8 @@ impl<'a> Builder<'a> {
     fn next(&mut self) -> Step<(Event<'a>, Span)> {
         match self.parser.next_event() {
             Some(Ok((event, span))) => {
-                let span = Span::new(self.source, self.offsets.byte(span.start.index()), self.offsets.byte(span.end.index()));
+                let span =
+                    Span::new(self.source, self.offsets.byte(span.start.index()), self.offsets.byte(span.end.index()));
                 Ok((event, span))
             }
             Some(Err(error)) => {
@@ -229,7 +230,8 @@ impl<'a> Builder<'a> {
             }
             None => {
                 let end = self.text.len() as u32;
-                self.diagnostics.push(diagnostics::yaml_syntax("unexpected end of file", Span::new(self.source, end, end)));
+                self.diagnostics
+                    .push(diagnostics::yaml_syntax("unexpected end of file", Span::new(self.source, end, end)));
                 Err(())
             }
         }
@@ -279,7 +281,8 @@ impl<'a> Builder<'a> {
         let node = match event {
             Event::Scalar(value, style, anchor, tag) => {
                 if tag.is_some() {
-                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
+                    self.diagnostics
+                        .push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
                 }
                 let node = self.scalar(value.into_owned(), style, span);
                 self.remember(anchor, &node);
@@ -287,7 +290,8 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(anchor, tag) => {
                 if tag.is_some() {
-                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
+                    self.diagnostics
+                        .push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
                 }
                 let mut items = Vec::new();
                 let mut end = span.end;
@@ -308,7 +312,8 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 if tag.is_some() {
-                    self.diagnostics.push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
+                    self.diagnostics
+                        .push(diagnostics::unsupported_yaml("YAML tags are not used in specs", self.first_line(span)));
                 }
                 let mut entries: Vec<(Node, Node)> = Vec::new();
                 loop {
@@ -319,7 +324,8 @@ impl<'a> Builder<'a> {
                     let key = self.node_from(event, key_span)?;
                     let value = self.node()?;
                     let Some(name) = key.as_str() else {
-                        self.diagnostics.push(diagnostics::unsupported_yaml("mapping keys must be plain text", key.span));
+                        self.diagnostics
+                            .push(diagnostics::unsupported_yaml("mapping keys must be plain text", key.span));
                         continue;
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_str() == Some(name)) {

@@ -14,15 +14,24 @@ const FIELDS: usize = 500;
 const OBJECTS: usize = 100;
 
 fn lock() -> String {
-    let mut out = String::from("lock: 1\nsystem: odoo\nversion: \"17.0\"\nobjects:\n  helpdesk.ticket:\n    count: 100000\n    fields:\n");
-    out.push_str("      id: { type: int, required: true }\n      partner_id: { type: relation, target: res.partner }\n");
+    let mut out = String::from(
+        "lock: 1\nsystem: odoo\nversion: \"17.0\"\nobjects:\n  helpdesk.ticket:\n    count: 100000\n    fields:\n",
+    );
+    out.push_str(
+        "      id: { type: int, required: true }\n      partner_id: { type: relation, target: res.partner }\n",
+    );
     out.push_str("      priority:\n        type: enum\n        values:\n");
     for v in 0..4 {
         writeln!(out, "          - {{ value: \"{v}\", label: P{v}, count: {} }}", 1000 * (v + 1)).unwrap();
     }
     let types = ["text", "int", "float", "bool", "date", "datetime", "html"];
     for i in 0..FIELDS - 3 {
-        writeln!(out, "      x_studio_field_{i}: {{ type: {}, label: Field {i}, custom: true }}", types[i % types.len()]).unwrap();
+        writeln!(
+            out,
+            "      x_studio_field_{i}: {{ type: {}, label: Field {i}, custom: true }}",
+            types[i % types.len()]
+        )
+        .unwrap();
     }
     out.push_str("  res.partner:\n    fields:\n      id: { type: int, required: true }\n      email: { type: text }\n      name: { type: text }\n");
     out

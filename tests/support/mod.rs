@@ -12,10 +12,7 @@ pub fn settings(kind: &str) -> insta::Settings {
 
 /// The first line of a fixture if it is a `#` comment: what the fixture tests.
 pub fn description(text: &str) -> Option<String> {
-    text.lines()
-        .next()
-        .and_then(|line| line.strip_prefix('#'))
-        .map(|line| line.trim().to_owned())
+    text.lines().next().and_then(|line| line.strip_prefix('#')).map(|line| line.trim().to_owned())
 }
 
 pub mod test;

@@ -51,9 +51,7 @@ impl Test {
         Test {
             directory: tempfile::tempdir().expect("create a temporary directory"),
             args: Vec::new(),
-            env: ["NO_COLOR", "COLUMNS", "CLICOLOR_FORCE"]
-                .map(|name| (name.to_owned(), None))
-                .into(),
+            env: ["NO_COLOR", "COLUMNS", "CLICOLOR_FORCE"].map(|name| (name.to_owned(), None)).into(),
             status: 0,
             stdout_snapshot: false,
             stderr_snapshot: false,
@@ -147,10 +145,7 @@ impl Test {
         let output = Output {
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-            status: output
-                .status
-                .code()
-                .expect("the command exited, not killed by a signal"),
+            status: output.status.code().expect("the command exited, not killed by a signal"),
         };
         let shown = format!("cutover {}", self.args.join(" "));
 
@@ -160,30 +155,14 @@ impl Test {
             output.status, self.status, output.stdout, output.stderr,
         );
         for text in &self.stdout_contains {
-            assert!(
-                output.stdout.contains(text),
-                "stdout of `{shown}` lacks {text:?}:\n{}",
-                output.stdout
-            );
+            assert!(output.stdout.contains(text), "stdout of `{shown}` lacks {text:?}:\n{}", output.stdout);
         }
         for text in &self.stderr_contains {
-            assert!(
-                output.stderr.contains(text),
-                "stderr of `{shown}` lacks {text:?}:\n{}",
-                output.stderr
-            );
+            assert!(output.stderr.contains(text), "stderr of `{shown}` lacks {text:?}:\n{}", output.stderr);
         }
         for text in &self.output_lacks {
-            assert!(
-                !output.stdout.contains(text),
-                "stdout of `{shown}` contains {text:?}:\n{}",
-                output.stdout
-            );
-            assert!(
-                !output.stderr.contains(text),
-                "stderr of `{shown}` contains {text:?}:\n{}",
-                output.stderr
-            );
+            assert!(!output.stdout.contains(text), "stdout of `{shown}` contains {text:?}:\n{}", output.stdout);
+            assert!(!output.stderr.contains(text), "stderr of `{shown}` contains {text:?}:\n{}", output.stderr);
         }
         if self.stdout_snapshot || self.stderr_snapshot {
             let name = test_name();
@@ -208,9 +187,6 @@ impl Test {
 #[track_caller]
 fn test_name() -> String {
     let thread = std::thread::current();
-    let name = thread
-        .name()
-        .filter(|name| *name != "main")
-        .expect("snapshots need libtest's named test threads");
+    let name = thread.name().filter(|name| *name != "main").expect("snapshots need libtest's named test threads");
     name.rsplit("::").next().unwrap_or(name).to_owned()
 }
