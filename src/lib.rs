@@ -19,6 +19,7 @@ pub mod codes;
 pub mod diagnostic;
 pub mod expr;
 pub mod report;
+pub mod run;
 pub mod scalar;
 pub mod source;
 pub mod span;

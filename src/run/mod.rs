@@ -1,0 +1,3 @@
+//! Running a plan: the interpreter and its built-in functions.
+
+pub mod value;
