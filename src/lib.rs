@@ -18,6 +18,7 @@ pub mod cli;
 pub mod codes;
 pub mod diagnostic;
 pub mod expr;
+pub mod plan;
 pub mod report;
 pub mod run;
 pub mod scalar;

@@ -30,6 +30,18 @@ pub enum Value {
     List(Arc<[Value]>),
     /// Structured data of no fixed shape.
     Json(Arc<serde_json::Value>),
+    /// `ref(object, key)`: the destination record an object migrated for a source key. The
+    /// interpreter stays pure by leaving it unresolved; the runner looks it up in the ledger.
+    Ref(Arc<Reference>),
+}
+
+/// An unresolved reference to a migrated record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// The spec object that migrates the referenced record.
+    pub object: Arc<str>,
+    /// The referenced record's source id.
+    pub key: Value,
 }
 
 impl Value {
@@ -82,6 +94,7 @@ impl Value {
             Value::DateTime(_) => "datetime",
             Value::List(_) => "list",
             Value::Json(_) => "json",
+            Value::Ref(_) => "ref",
         }
     }
 
@@ -108,6 +121,7 @@ impl Value {
             (Value::Null, _) | (_, Value::Null) => false,
             (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.equals(y)),
             (Value::Json(a), Value::Json(b)) => a == b,
+            (Value::Ref(a), Value::Ref(b)) => a.object == b.object && a.key.equals(&b.key),
             (a, b) => a.compare(b) == Some(Ordering::Equal),
         }
     }
@@ -145,6 +159,7 @@ impl fmt::Display for Value {
                 Ok(())
             }
             Value::Json(json) => write!(f, "{json}"),
+            Value::Ref(reference) => write!(f, "ref({}, {})", reference.object, reference.key),
         }
     }
 }
