@@ -17,6 +17,7 @@
 mod github;
 mod json;
 mod render;
+pub mod yaml;
 
 pub use github::render_github;
 pub use json::render_json;
