@@ -17,6 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod codes;
 pub mod diagnostic;
+pub mod drivers;
 pub mod expr;
 pub mod plan;
 pub mod report;

@@ -3,5 +3,6 @@
 mod check;
 mod cli;
 mod expr;
+mod file_driver;
 mod robustness;
 mod support;

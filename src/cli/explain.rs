@@ -9,20 +9,35 @@ use crate::cli::{COULD_NOT_RUN, Stream, emit};
 use crate::codes::Code;
 use crate::suggest::did_you_mean;
 
-/// Print what a diagnostic code means, a spec excerpt that triggers it, and how to fix it.
+/// Print what a diagnostic code means, a spec excerpt that triggers it, and how to fix it; or,
+/// with `--object` and `--id`, how one source record is mapped: every destination field with its
+/// expression, the source values it read, and the result.
 #[derive(Debug, Args)]
 pub struct Explain {
-    /// The code: `cutover::check::unknown_field`, `check::unknown_field` or `unknown_field`.
-    #[arg(required_unless_present = "list", conflicts_with = "list", value_name = "CODE")]
+    /// The code (`cutover::check::unknown_field`, `check::unknown_field`, `unknown_field`), or
+    /// the spec file when `--object` is given.
+    #[arg(required_unless_present = "list", conflicts_with = "list", value_name = "CODE|SPEC")]
     code: Option<String>,
     /// List every code with its one-line summary.
     #[arg(long)]
     list: bool,
+    /// Explain a record of this object of the spec.
+    #[arg(long, requires = "id")]
+    object: Option<String>,
+    /// The source id of the record to explain.
+    #[arg(long, requires = "object")]
+    id: Option<String>,
+    #[command(flatten)]
+    color: crate::cli::RenderColor,
 }
 
 impl Explain {
     /// Print the entry (or the list) on stdout; an unknown code exits 2 with suggestions on stderr.
     pub fn execute(self) -> ExitCode {
+        if let (Some(object), Some(id)) = (&self.object, &self.id) {
+            let spec = std::path::PathBuf::from(self.code.clone().unwrap_or_default());
+            return crate::cli::preview::explain_record(spec, object, id, &self.color);
+        }
         let name = self.code.unwrap_or_default();
         let (stream, text, code) = if self.list {
             (Stream::Stdout, list(), ExitCode::SUCCESS)

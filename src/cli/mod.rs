@@ -14,6 +14,9 @@
 
 mod explain;
 mod functions;
+mod plan;
+mod prepared;
+mod preview;
 mod schema;
 mod validate;
 
@@ -26,9 +29,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::report::RenderStyle;
 
 /// Exit code 1: the command ran and found errors.
-const FOUND_ERRORS: u8 = 1;
+pub(crate) const FOUND_ERRORS: u8 = 1;
 /// Exit code 2: the command could not run.
-const COULD_NOT_RUN: u8 = 2;
+pub(crate) const COULD_NOT_RUN: u8 = 2;
 
 /// Declarative helpdesk-to-Intercom migration: validate mapping specs before anything runs.
 #[derive(Debug, Parser)]
@@ -50,6 +53,10 @@ pub enum Command {
     Schema(schema::Schema),
     /// List the built-in functions of the expression language.
     Functions(functions::Functions),
+    /// Print the migration plan: phases in order, preflight checklist, predicted losses, estimate.
+    Plan(plan::PlanCommand),
+    /// Map source records with the spec and print the destination records; nothing is written.
+    Preview(preview::Preview),
 }
 
 /// The `--color` choices.
@@ -90,10 +97,27 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Explain(explain) => explain.execute(),
         Command::Schema(schema) => schema.execute(),
         Command::Functions(functions) => functions.execute(),
+        Command::Plan(plan) => plan.execute(),
+        Command::Preview(preview) => preview.execute(),
     }
 }
 
 /// Colour and width of human output on stderr; the width comes from COLUMNS when it is set.
+/// `--color` for commands that may print diagnostics.
+#[derive(Debug, clap::Args)]
+pub struct RenderColor {
+    /// When to colour diagnostics: `auto` (a terminal, and NO_COLOR unset), `always`, `never`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+impl RenderColor {
+    /// The style diagnostics are rendered in.
+    pub(crate) fn style(&self) -> RenderStyle {
+        human_style(self.color)
+    }
+}
+
 fn human_style(color: ColorChoice) -> RenderStyle {
     let no_color = std::env::var_os("NO_COLOR");
     let width = std::env::var("COLUMNS")

@@ -37,7 +37,13 @@ pub fn compile(spec: &Spec, checked: &CheckedSpec, schemas: &Schemas) -> Plan {
             objects[index].referenced_by.push((other_index, slot));
         }
     }
-    Plan { objects, order: checked.order.clone(), lookups: compiler.lookups, tables, attributes: checked.attributes.clone() }
+    Plan {
+        objects,
+        order: checked.order.clone(),
+        lookups: compiler.lookups,
+        tables,
+        attributes: checked.attributes.clone(),
+    }
 }
 
 struct Compiler<'a> {
@@ -82,7 +88,13 @@ impl Compiler<'_> {
         let pushdown = object.filter.as_ref().map(pushdown_conditions).unwrap_or_default();
         let creatable = schemas.sink.object(&object.destination).is_none_or(|o| o.creatable);
         let mut prefetch = Vec::new();
-        let ops = filter.iter().chain(&key).chain(&match_key).chain(&order).chain(flags_ops(&flags)).chain(outputs_ops(&outputs));
+        let ops = filter
+            .iter()
+            .chain(&key)
+            .chain(&match_key)
+            .chain(&order)
+            .chain(flags_ops(&flags))
+            .chain(outputs_ops(&outputs));
         for op in ops {
             collect_prefetch(op, &mut prefetch);
         }
@@ -124,7 +136,11 @@ impl Compiler<'_> {
             ExprKind::Literal(literal) => Op::Const(literal_value(literal)),
             ExprKind::List(items) => {
                 let items: Vec<Op> = items.iter().map(|item| self.expr(item, owner, fields)).collect();
-                match items.iter().map(|op| if let Op::Const(v) = op { Some(v.clone()) } else { None }).collect::<Option<Vec<Value>>>() {
+                match items
+                    .iter()
+                    .map(|op| if let Op::Const(v) = op { Some(v.clone()) } else { None })
+                    .collect::<Option<Vec<Value>>>()
+                {
                     Some(values) => Op::Const(Value::list(values)),
                     None => Op::List(items.into()),
                 }
@@ -148,7 +164,9 @@ impl Compiler<'_> {
                 let index = self.tables.iter().position(|t| t.name == table.value).unwrap_or(0);
                 Op::Table { table: index as u32, key: Box::new(self.expr(key, owner, fields)) }
             }
-            ExprKind::Unary { op, operand } => Op::Unary { op: op.value, operand: Box::new(self.expr(operand, owner, fields)) },
+            ExprKind::Unary { op, operand } => {
+                Op::Unary { op: op.value, operand: Box::new(self.expr(operand, owner, fields)) }
+            }
             ExprKind::Binary { op, lhs, rhs } => Op::Binary {
                 op: op.value,
                 lhs: Box::new(self.expr(lhs, owner, fields)),
@@ -167,7 +185,9 @@ impl Compiler<'_> {
                     .map(|arm| {
                         let pattern = match &arm.pattern {
                             Pattern::Wildcard(_) => None,
-                            Pattern::Literals(literals) => Some(literals.iter().map(|l| literal_value(&l.value)).collect()),
+                            Pattern::Literals(literals) => {
+                                Some(literals.iter().map(|l| literal_value(&l.value)).collect())
+                            }
                         };
                         (pattern, self.expr(&arm.body, owner, fields))
                     })

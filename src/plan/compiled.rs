@@ -67,8 +67,8 @@ pub enum Op {
     Match {
         /// The subject.
         subject: Box<Op>,
-        /// Arms in order; `None` patterns are `_`.
-        arms: Box<[(Option<Box<[Value]>>, Op)]>,
+        /// Arms in order.
+        arms: Box<[Arm]>,
     },
     /// A built-in function call.
     Call {
@@ -97,6 +97,9 @@ impl std::fmt::Debug for FunctionRef {
         f.write_str(self.0.name)
     }
 }
+
+/// A match arm: the values it matches (`None` for `_`) and its body.
+pub type Arm = (Option<Box<[Value]>>, Op);
 
 /// One relation followed: look the current value up as an id in a lookup, read a slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

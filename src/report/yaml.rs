@@ -71,7 +71,9 @@ fn inline(value: &Value, indent: usize) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Json(json) => json.to_string(),
-        Value::Ref(reference) => format!("{{ref: {}, key: {}}}", scalar_text(&reference.object), inline(&reference.key, indent)),
+        Value::Ref(reference) => {
+            format!("{{ref: {}, key: {}}}", scalar_text(&reference.object), inline(&reference.key, indent))
+        }
     }
 }
 
@@ -151,6 +153,9 @@ mod tests {
             ("missing".to_owned(), Value::Null),
         ];
         let text = render_fields(&fields, 0);
-        assert_eq!(text, "title: Hello\nbody: |\n  line one\n  line two\ntags:\n  - vip\n  - eu\nempty: []\nmissing: null\n");
+        assert_eq!(
+            text,
+            "title: Hello\nbody: |\n  line one\n  line two\ntags:\n  - vip\n  - eu\nempty: []\nmissing: null\n"
+        );
     }
 }
