@@ -5,4 +5,5 @@ mod cli;
 mod expr;
 mod file_driver;
 mod robustness;
+mod run;
 mod support;

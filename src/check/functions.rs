@@ -1,10 +1,13 @@
 //! Signatures of the built-in functions, as the checker sees them.
 //!
 //! Each function is declared once: name, parameters, how its result type follows from its
-//! arguments, how nulls flow through it, a one-line summary and examples. `cutover functions`
-//! prints this table; the interpreter's implementations are looked up by the same names.
+//! arguments, how nulls flow through it, a one-line summary, examples and its implementation in
+//! `run/builtins`. `cutover functions` prints this table, the checker reads the signatures, the
+//! interpreter calls the implementations through [`builtins::call`], and the tests run every
+//! example.
 
 use crate::check::types::{Kind, Type};
+use crate::run::builtins::{self, Eval};
 
 /// What a parameter accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,8 +93,11 @@ pub struct Function {
     pub nulls: Nulls,
     /// One line for `cutover functions`.
     pub summary: &'static str,
-    /// `(call, result)` examples.
+    /// `(call, result)` examples, evaluated by the tests (see [`FUNCTIONS`]).
     pub examples: &'static [(&'static str, &'static str)],
+    /// The implementation; [`builtins::call`] applies `nulls` before calling it. `None` only for
+    /// `ref`, which the interpreter evaluates against the ledger of migrated records.
+    pub eval: Option<Eval>,
 }
 
 impl Function {
@@ -173,6 +179,10 @@ fn unresolved_ref(_: &[Type]) -> Kind {
 use Param::{Any, Html, Int, List, Number, Object, Temporal, Text, TextOrList};
 
 /// Every built-in function, sorted by family then name.
+///
+/// Examples are `(call, result)`: the call uses literals and nested calls only, and the result is
+/// an expression literal, or for a date or datetime the text of its ISO 8601 form. The tests in
+/// `run/builtins` evaluate every example (see the module doc there).
 pub static FUNCTIONS: &[Function] = &[
     // text
     Function {
@@ -182,7 +192,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Propagate,
         summary: "Lower-case text.",
-        examples: &[("lower(\"Ann@Example.COM\")", "\"ann@example.com\"")],
+        examples: &[("lower(\"Ann@Example.COM\")", "\"ann@example.com\""), ("lower(\"ÄRGER\")", "\"ärger\"")],
+        eval: Some(builtins::text::lower),
     },
     Function {
         name: "upper",
@@ -192,6 +203,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::Propagate,
         summary: "Upper-case text.",
         examples: &[("upper(\"abc\")", "\"ABC\"")],
+        eval: Some(builtins::text::upper),
     },
     Function {
         name: "trim",
@@ -200,7 +212,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Propagate,
         summary: "Remove white space (and zero-width characters) at both ends.",
-        examples: &[("trim(\"  a b \")", "\"a b\"")],
+        examples: &[("trim(\"  a b \")", "\"a b\""), ("trim(\"\\u{200B}ann@example.com\\n\")", "\"ann@example.com\"")],
+        eval: Some(builtins::text::trim),
     },
     Function {
         name: "concat",
@@ -209,7 +222,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Never,
         summary: "Join values as text; nulls count as empty.",
-        examples: &[("concat(\"#\", 42)", "\"#42\"")],
+        examples: &[("concat(\"#\", 42)", "\"#42\""), ("concat(\"Ticket \", null, 7)", "\"Ticket 7\"")],
+        eval: Some(builtins::text::concat),
     },
     Function {
         name: "replace",
@@ -219,6 +233,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::First,
         summary: "Replace every occurrence of a text.",
         examples: &[("replace(\"a-b-c\", \"-\", \"/\")", "\"a/b/c\"")],
+        eval: Some(builtins::text::replace),
     },
     Function {
         name: "substring",
@@ -227,7 +242,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::First,
         summary: "Characters from a start index (0-based), at most a length.",
-        examples: &[("substring(\"abcdef\", 1, 3)", "\"bcd\"")],
+        examples: &[("substring(\"abcdef\", 1, 3)", "\"bcd\""), ("substring(\"abc\", 2, 10)", "\"c\"")],
+        eval: Some(builtins::text::substring),
     },
     Function {
         name: "truncate",
@@ -236,7 +252,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::First,
         summary: "Cut text to at most N characters, ending with … when cut.",
-        examples: &[("truncate(\"abcdef\", 4)", "\"abc…\"")],
+        examples: &[("truncate(\"abcdef\", 4)", "\"abc…\""), ("truncate(\"abc\", 4)", "\"abc\"")],
+        eval: Some(builtins::text::truncate),
     },
     Function {
         name: "length",
@@ -245,7 +262,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: int,
         nulls: Nulls::Propagate,
         summary: "Number of characters of text, or items of a list.",
-        examples: &[("length(\"abc\")", "3")],
+        examples: &[("length(\"abc\")", "3"), ("length([\"a\", \"b\"])", "2")],
+        eval: Some(builtins::text::length),
     },
     Function {
         name: "split",
@@ -254,7 +272,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text_list,
         nulls: Nulls::First,
         summary: "Split text at a separator.",
-        examples: &[("split(\"a,b\", \",\")", "[\"a\", \"b\"]")],
+        examples: &[("split(\"a,b\", \",\")", "[\"a\", \"b\"]"), ("split(\"\", \",\")", "[]")],
+        eval: Some(builtins::text::split),
     },
     Function {
         name: "join",
@@ -263,7 +282,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::First,
         summary: "Join a list's items with a separator.",
-        examples: &[("join([\"a\", \"b\"], \", \")", "\"a, b\"")],
+        examples: &[("join([\"a\", \"b\"], \", \")", "\"a, b\""), ("join([\"a\", null, \"c\"], \"/\")", "\"a/c\"")],
+        eval: Some(builtins::text::join),
     },
     Function {
         name: "starts_with",
@@ -273,6 +293,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::Propagate,
         summary: "Whether text starts with a prefix.",
         examples: &[("starts_with(\"x_studio_a\", \"x_\")", "true")],
+        eval: Some(builtins::text::starts_with),
     },
     Function {
         name: "ends_with",
@@ -282,6 +303,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::Propagate,
         summary: "Whether text ends with a suffix.",
         examples: &[("ends_with(\"a.pdf\", \".pdf\")", "true")],
+        eval: Some(builtins::text::ends_with),
     },
     Function {
         name: "contains",
@@ -290,7 +312,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: boolean,
         nulls: Nulls::Propagate,
         summary: "Whether text contains a text, or a list an item.",
-        examples: &[("contains(\"hello\", \"ell\")", "true")],
+        examples: &[("contains(\"hello\", \"ell\")", "true"), ("contains([\"vip\", \"b2b\"], \"vip\")", "true")],
+        eval: Some(builtins::text::contains),
     },
     Function {
         name: "to_text",
@@ -299,7 +322,12 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Propagate,
         summary: "Any value as text (numbers plainly, dates as ISO 8601).",
-        examples: &[("to_text(42)", "\"42\"")],
+        examples: &[
+            ("to_text(42)", "\"42\""),
+            ("to_text(1.0)", "\"1.0\""),
+            ("to_text(parse_date(\"21.11.2026\", \"%d.%m.%Y\"))", "\"2026-11-21\""),
+        ],
+        eval: Some(builtins::text::to_text),
     },
     Function {
         name: "is_email",
@@ -308,7 +336,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: boolean,
         nulls: Nulls::Never,
         summary: "Whether text is a plausible e-mail address; null is not.",
-        examples: &[("is_email(\"a@b.example\")", "true")],
+        examples: &[("is_email(\"a@b.example\")", "true"), ("is_email(\"n/a\")", "false")],
+        eval: Some(builtins::text::is_email),
     },
     Function {
         name: "normalize_email",
@@ -317,7 +346,21 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Always,
         summary: "Trim and lower-case an e-mail address; null when it is not one.",
-        examples: &[("normalize_email(\" Ann@Example.com \")", "\"ann@example.com\"")],
+        examples: &[
+            ("normalize_email(\" Ann@Example.com \")", "\"ann@example.com\""),
+            ("normalize_email(\"n/a\")", "null"),
+        ],
+        eval: Some(builtins::text::normalize_email),
+    },
+    Function {
+        name: "email_domain",
+        params: &[Text],
+        variadic: None,
+        returns: text,
+        nulls: Nulls::Always,
+        summary: "The lower-case domain of an e-mail address (e.g. to find a company); null when it is not one.",
+        examples: &[("email_domain(\"Ann@Example.COM\")", "\"example.com\""), ("email_domain(\"n/a\")", "null")],
+        eval: Some(builtins::text::email_domain),
     },
     // regex
     Function {
@@ -326,8 +369,9 @@ pub static FUNCTIONS: &[Function] = &[
         variadic: None,
         returns: boolean,
         nulls: Nulls::First,
-        summary: "Whether text matches a regular expression.",
-        examples: &[("regex_match(\"T-123\", \"^T-[0-9]+$\")", "true")],
+        summary: "Whether a regular expression matches anywhere in text (anchor with ^…$).",
+        examples: &[("regex_match(\"T-123\", \"^T-[0-9]+$\")", "true"), ("regex_match(\"see T-1\", \"^T-\")", "false")],
+        eval: Some(builtins::text::regex_match),
     },
     Function {
         name: "regex_replace",
@@ -336,7 +380,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::First,
         summary: "Replace every match of a regular expression ($1 for groups).",
-        examples: &[("regex_replace(\"a1b22\", \"[0-9]+\", \"#\")", "\"a#b#\"")],
+        examples: &[
+            ("regex_replace(\"a1b22\", \"[0-9]+\", \"#\")", "\"a#b#\""),
+            ("regex_replace(\"Smith, Ann\", \"([A-Za-z]+), ([A-Za-z]+)\", \"$2 $1\")", "\"Ann Smith\""),
+        ],
+        eval: Some(builtins::text::regex_replace),
     },
     Function {
         name: "regex_extract",
@@ -345,7 +393,12 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Always,
         summary: "The first match (or first group) of a regular expression; null when none.",
-        examples: &[("regex_extract(\"ref T-12\", \"T-([0-9]+)\")", "\"12\"")],
+        examples: &[
+            ("regex_extract(\"ref T-12\", \"T-([0-9]+)\")", "\"12\""),
+            ("regex_extract(\"ref T-12\", \"T-[0-9]+\")", "\"T-12\""),
+            ("regex_extract(\"no ref\", \"T-[0-9]+\")", "null"),
+        ],
+        eval: Some(builtins::text::regex_extract),
     },
     // numbers
     Function {
@@ -355,7 +408,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: int,
         nulls: Nulls::Always,
         summary: "A number or numeric text as a whole number (rounded toward zero); null when not numeric.",
-        examples: &[("to_int(\"42\")", "42")],
+        examples: &[("to_int(\"42\")", "42"), ("to_int(\" -2.7 \")", "-2"), ("to_int(\"n/a\")", "null")],
+        eval: Some(builtins::numbers::to_int),
     },
     Function {
         name: "to_float",
@@ -364,7 +418,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: float,
         nulls: Nulls::Always,
         summary: "A number or numeric text as a decimal number; null when not numeric.",
-        examples: &[("to_float(\"1.5\")", "1.5")],
+        examples: &[("to_float(\"1.5\")", "1.5"), ("to_float(2)", "2.0")],
+        eval: Some(builtins::numbers::to_float),
     },
     Function {
         name: "round",
@@ -373,7 +428,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: float,
         nulls: Nulls::First,
         summary: "Round to N decimal places (half away from zero).",
-        examples: &[("round(2.345, 2)", "2.35")],
+        examples: &[("round(2.345, 2)", "2.35"), ("round(-2.5, 0)", "-3.0"), ("round(1234, -2)", "1200.0")],
+        eval: Some(builtins::numbers::round),
     },
     Function {
         name: "abs",
@@ -382,7 +438,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: number_like_first,
         nulls: Nulls::Propagate,
         summary: "Absolute value.",
-        examples: &[("abs(-3)", "3")],
+        examples: &[("abs(-3)", "3"), ("abs(-1.5)", "1.5")],
+        eval: Some(builtins::numbers::abs),
     },
     // dates
     Function {
@@ -392,7 +449,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: date,
         nulls: Nulls::Always,
         summary: "Parse text as a date with a strftime format; null when it does not parse.",
-        examples: &[("parse_date(\"21.11.2026\", \"%d.%m.%Y\")", "2026-11-21")],
+        examples: &[
+            ("parse_date(\"21.11.2026\", \"%d.%m.%Y\")", "\"2026-11-21\""),
+            ("parse_date(\"31.02.2026\", \"%d.%m.%Y\")", "null"),
+        ],
+        eval: Some(builtins::dates::parse_date),
     },
     Function {
         name: "parse_datetime",
@@ -400,11 +461,13 @@ pub static FUNCTIONS: &[Function] = &[
         variadic: None,
         returns: datetime,
         nulls: Nulls::Always,
-        summary: "Parse local time text with a format in a time zone (DST-aware).",
-        examples: &[(
-            "parse_datetime(\"2026-03-29 02:30\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\")",
-            "2026-03-29T01:30:00Z",
-        )],
+        summary: "Parse local time text with a format in a time zone (DST-aware); null when it does not parse.",
+        examples: &[
+            ("parse_datetime(\"2026-11-21 10:00\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\")", "\"2026-11-21T09:00:00Z\""),
+            ("parse_datetime(\"2026-03-29 02:30\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\")", "\"2026-03-29T01:30:00Z\""),
+            ("parse_datetime(\"2026-10-25 02:30\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\")", "\"2026-10-25T00:30:00Z\""),
+        ],
+        eval: Some(builtins::dates::parse_datetime),
     },
     Function {
         name: "local_datetime",
@@ -413,7 +476,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: datetime,
         nulls: Nulls::First,
         summary: "Read a naive timestamp as local time in a time zone.",
-        examples: &[("local_datetime(create_time, \"Europe/Berlin\")", "2026-01-01T11:00:00Z")],
+        examples: &[(
+            "local_datetime(parse_datetime(\"2026-01-01 12:00\", \"%Y-%m-%d %H:%M\", \"UTC\"), \"Europe/Berlin\")",
+            "\"2026-01-01T11:00:00Z\"",
+        )],
+        eval: Some(builtins::dates::local_datetime),
     },
     Function {
         name: "to_date",
@@ -422,7 +489,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: date,
         nulls: Nulls::Propagate,
         summary: "The UTC calendar date of a datetime.",
-        examples: &[("to_date(create_date)", "2026-11-21")],
+        examples: &[(
+            "to_date(parse_datetime(\"2026-11-22 00:30\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\"))",
+            "\"2026-11-21\"",
+        )],
+        eval: Some(builtins::dates::to_date),
     },
     Function {
         name: "to_datetime",
@@ -431,7 +502,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: datetime,
         nulls: Nulls::Propagate,
         summary: "A date as midnight UTC.",
-        examples: &[("to_datetime(x_studio_due_date)", "2026-11-21T00:00:00Z")],
+        examples: &[("to_datetime(parse_date(\"21.11.2026\", \"%d.%m.%Y\"))", "\"2026-11-21T00:00:00Z\"")],
+        eval: Some(builtins::dates::to_datetime),
     },
     Function {
         name: "format_date",
@@ -440,7 +512,14 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::First,
         summary: "Format a date or datetime with a strftime format (UTC).",
-        examples: &[("format_date(create_date, \"%Y-%m\")", "\"2026-11\"")],
+        examples: &[
+            ("format_date(parse_date(\"2026-11-21\", \"%Y-%m-%d\"), \"%d.%m.%Y\")", "\"21.11.2026\""),
+            (
+                "format_date(parse_datetime(\"2026-11-21 10:00\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\"), \"%H:%M %Z\")",
+                "\"09:00 UTC\"",
+            ),
+        ],
+        eval: Some(builtins::dates::format_date),
     },
     Function {
         name: "unix_seconds",
@@ -449,7 +528,21 @@ pub static FUNCTIONS: &[Function] = &[
         returns: int,
         nulls: Nulls::Propagate,
         summary: "Seconds since 1970-01-01T00:00:00Z.",
-        examples: &[("unix_seconds(create_date)", "1795263600")],
+        examples: &[
+            ("unix_seconds(parse_datetime(\"2026-11-21 09:00\", \"%Y-%m-%d %H:%M\", \"UTC\"))", "1795251600"),
+            ("unix_seconds(parse_date(\"1970-01-02\", \"%Y-%m-%d\"))", "86400"),
+        ],
+        eval: Some(builtins::dates::unix_seconds),
+    },
+    Function {
+        name: "from_unix_seconds",
+        params: &[Int],
+        variadic: None,
+        returns: datetime,
+        nulls: Nulls::Propagate,
+        summary: "The datetime a number of seconds after 1970-01-01T00:00:00Z (OTRS article times).",
+        examples: &[("from_unix_seconds(1795251600)", "\"2026-11-21T09:00:00Z\"")],
+        eval: Some(builtins::dates::from_unix_seconds),
     },
     // html
     Function {
@@ -459,7 +552,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: text,
         nulls: Nulls::Propagate,
         summary: "Readable plain text from HTML (scripts and styles dropped, links kept).",
-        examples: &[("html_to_text(\"<p>Hi<br>there</p>\")", "\"Hi\\nthere\"")],
+        examples: &[
+            ("html_to_text(\"<p>Hi<br>there</p>\")", "\"Hi\\nthere\""),
+            ("html_to_text(\"<p>Hi</p><script>track()</script>\")", "\"Hi\""),
+        ],
+        eval: Some(builtins::html::html_to_text),
     },
     Function {
         name: "text_to_html",
@@ -468,7 +565,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: html,
         nulls: Nulls::Propagate,
         summary: "Escape text as HTML, keeping line breaks.",
-        examples: &[("text_to_html(\"a < b\")", "\"<p>a &lt; b</p>\"")],
+        examples: &[
+            ("text_to_html(\"a < b\")", "\"<p>a &lt; b</p>\""),
+            ("text_to_html(\"Hi\\nthere\")", "\"<p>Hi<br>there</p>\""),
+        ],
+        eval: Some(builtins::html::text_to_html),
     },
     Function {
         name: "sanitize_html",
@@ -477,7 +578,11 @@ pub static FUNCTIONS: &[Function] = &[
         returns: html,
         nulls: Nulls::Propagate,
         summary: "Remove scripts, event handlers and unsafe URLs from HTML.",
-        examples: &[("sanitize_html(\"<p onclick=x>a</p>\")", "\"<p>a</p>\"")],
+        examples: &[
+            ("sanitize_html(\"<p onclick=x>a</p>\")", "\"<p>a</p>\""),
+            ("sanitize_html(\"<p>a<script>x()</script></p>\")", "\"<p>a</p>\""),
+        ],
+        eval: Some(builtins::html::sanitize_html),
     },
     // lists
     Function {
@@ -487,7 +592,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: item_of_first,
         nulls: Nulls::Always,
         summary: "The first item of a list; null when empty.",
-        examples: &[("first([\"a\", \"b\"])", "\"a\"")],
+        examples: &[("first([\"a\", \"b\"])", "\"a\""), ("first([])", "null")],
+        eval: Some(builtins::lists::first),
     },
     Function {
         name: "last",
@@ -497,6 +603,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::Always,
         summary: "The last item of a list; null when empty.",
         examples: &[("last([\"a\", \"b\"])", "\"b\"")],
+        eval: Some(builtins::lists::last),
     },
     Function {
         name: "count",
@@ -506,6 +613,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::Never,
         summary: "Number of items of a list.",
         examples: &[("count([1, 2])", "2")],
+        eval: Some(builtins::lists::count),
     },
     Function {
         name: "unique",
@@ -515,6 +623,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::Never,
         summary: "A list without repeated items, in first-seen order.",
         examples: &[("unique([\"a\", \"b\", \"a\"])", "[\"a\", \"b\"]")],
+        eval: Some(builtins::lists::unique),
     },
     Function {
         name: "is_empty",
@@ -523,7 +632,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: boolean,
         nulls: Nulls::Never,
         summary: "Whether a value is null, empty text (after trimming) or an empty list.",
-        examples: &[("is_empty(\" \")", "true")],
+        examples: &[("is_empty(\" \")", "true"), ("is_empty([])", "true"), ("is_empty(\"a\")", "false")],
+        eval: Some(builtins::lists::is_empty),
     },
     Function {
         name: "coalesce",
@@ -533,6 +643,7 @@ pub static FUNCTIONS: &[Function] = &[
         nulls: Nulls::AllNull,
         summary: "The first argument that is not null.",
         examples: &[("coalesce(null, \"b\", \"c\")", "\"b\"")],
+        eval: Some(builtins::lists::coalesce),
     },
     // references
     Function {
@@ -542,7 +653,8 @@ pub static FUNCTIONS: &[Function] = &[
         returns: unresolved_ref,
         nulls: Nulls::First,
         summary: "The destination id of the record an object migrated for a source key; the record waits in the reconciliation queue until it exists.",
-        examples: &[("ref(contact, partner_id)", "the contact's Intercom id")],
+        examples: &[("ref(contact, partner_id)", "\"6650f1a2b3c4d5e6f7a8b9c0\"")],
+        eval: None,
     },
 ];
 
@@ -566,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn every_example_parses_and_type_checks_as_a_call_of_its_function() {
+    fn every_example_parses_and_type_checks_as_a_call_of_its_function_with_a_literal_result() {
         use crate::check::expr::{ExprChecker, ObjectInfo, Scope};
         use crate::diagnostic::Diagnostics;
         use crate::expr::ast::ExprKind;
@@ -579,7 +691,13 @@ mod tests {
         let non_null = std::collections::HashSet::new();
         let scope = Scope { source: None, object: None, objects: &objects, tables: &tables, non_null: &non_null };
         for function in FUNCTIONS {
-            for (call, _) in function.examples {
+            for (call, result) in function.examples {
+                let text = ScalarText::exact(*result, Span::new(SourceId(0), 0, result.len() as u32));
+                let result = crate::expr::parse(&text).unwrap_or_else(|e| panic!("result {result}: {e:?}"));
+                assert!(
+                    matches!(result.kind, ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Unary { .. }),
+                    "{call}: the result is not a literal: {result:?}"
+                );
                 let text = ScalarText::exact(*call, Span::new(SourceId(0), 0, call.len() as u32));
                 let expr = crate::expr::parse(&text).unwrap_or_else(|e| panic!("{call}: {e:?}"));
                 match &expr.kind {

@@ -241,15 +241,18 @@ pub fn render_text(report: &PlanReport) -> String {
         let records = phase.records.map_or_else(|| "? records".to_owned(), |n| format!("{n} records"));
         let after =
             if phase.after.is_empty() { String::new() } else { format!(" — after {}", phase.after.join(", ")) };
+        let requests = match phase.records {
+            None if phase.requests_per_record > 0.0 => format!("~{:.1} requests per record", phase.requests_per_record),
+            _ => format!("~{:.0} requests", phase.requests),
+        };
         let _ = writeln!(
             out,
-            "  {}. {} ({} {} → {}): {records}, ~{:.0} requests{after}",
+            "  {}. {} ({} {} → {}): {records}, {requests}{after}",
             i + 1,
             phase.object,
             phase.action,
             phase.source,
             phase.destination,
-            phase.requests
         );
     }
     section(&mut out, "Schema changes first", &report.schema_changes);

@@ -1,3 +1,6 @@
 //! Running a plan: the interpreter and its built-in functions.
 
+pub mod batch;
+pub mod builtins;
+pub mod interpreter;
 pub mod value;
