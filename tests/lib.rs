@@ -6,4 +6,5 @@ mod expr;
 mod file_driver;
 mod robustness;
 mod run;
+mod snapshot;
 mod support;

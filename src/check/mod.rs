@@ -61,6 +61,14 @@ pub fn check(spec: &Spec, schemas: &Schemas) -> (Option<CheckedSpec>, Diagnostic
             found.push(diagnostics::unused_table(&name.value, name.span));
         }
     }
+    if let Some(snapshot) = &spec.snapshot {
+        let names: Vec<&str> = infos.iter().map(|o| o.name.as_str()).collect();
+        for (object, _) in snapshot.ids.iter() {
+            if !names.contains(&object.value.as_str()) {
+                found.push(diagnostics::unknown_object(&object.value, object.span, &names));
+            }
+        }
+    }
     let names: Vec<String> = infos.iter().map(|o| o.name.clone()).collect();
     let order = graph::order(&names, &results.edges, &mut found);
     found.sort_by_position();

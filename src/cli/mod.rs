@@ -18,6 +18,7 @@ mod plan;
 mod prepared;
 mod preview;
 mod schema;
+mod snapshot;
 mod validate;
 
 use std::ffi::{OsStr, OsString};
@@ -57,6 +58,8 @@ pub enum Command {
     Plan(plan::PlanCommand),
     /// Map source records with the spec and print the destination records; nothing is written.
     Preview(preview::Preview),
+    /// Render sample mapped records into snapshot files for review; `--check` diffs them.
+    Snapshot(snapshot::Snapshot),
 }
 
 /// The `--color` choices.
@@ -99,6 +102,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Functions(functions) => functions.execute(),
         Command::Plan(plan) => plan.execute(),
         Command::Preview(preview) => preview.execute(),
+        Command::Snapshot(snapshot) => snapshot.execute(),
     }
 }
 

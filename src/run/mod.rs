@@ -3,4 +3,5 @@
 pub mod batch;
 pub mod builtins;
 pub mod interpreter;
+pub mod sample;
 pub mod value;

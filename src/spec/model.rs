@@ -45,6 +45,9 @@ pub struct Spec {
     /// Written documents for what has no home in Intercom.
     #[serde(default)]
     pub inventory: Entries<Spanned<String>, InventorySpec>,
+    /// Review snapshots (`cutover snapshot`): records always included besides the automatic picks.
+    #[serde(default)]
+    pub snapshot: Option<SnapshotSpec>,
     /// The files this spec was loaded from (not written by users).
     #[serde(skip)]
     #[schemars(skip)]
@@ -226,6 +229,15 @@ pub struct FlagRule {
     pub when: ScalarText,
     /// Why, as shown in the reconciliation report.
     pub reason: Spanned<String>,
+}
+
+/// What `cutover snapshot` renders besides its automatic picks.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotSpec {
+    /// Source ids to include, by object: `{ conversation: [1042, 1043] }`.
+    #[serde(default)]
+    pub ids: Entries<Spanned<String>, Vec<Spanned<Scalar>>>,
 }
 
 /// A written document listing records that have no home in Intercom.
