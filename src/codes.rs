@@ -326,6 +326,12 @@ codes! {
         example: "state: if stage_id.is_close then \"closed\" else 0\n",
         fix: "Make every branch give the same type.",
     }
+    /// `regex_match(name, "[")`, `parse_datetime(x, "%Y", "Europe/Berlni")`.
+    InvalidArgument = "check::invalid_argument" {
+        summary: "A function's constant setting is invalid: a regular expression that does not compile, an unknown time zone.",
+        example: "fields:\n  created_at: parse_datetime(date, \"%Y-%m-%d %H:%M\", \"Europe/Berlni\")\n",
+        fix: "Fix the constant; the help line says what is wrong.",
+    }
     /// `after: [contacts]`.
     UnknownObject = "check::unknown_object" {
         summary: "A name that should be an object of this spec is not one.",

@@ -268,3 +268,9 @@ pub(crate) fn unknown_object(name: &str, at: Span, candidates: &[&str]) -> Diagn
 pub(crate) fn invalid_object_rule(message: String, at: Span, help: &str) -> Diagnostic {
     Diagnostic::error(Code::InvalidObjectRule, message).primary(at, "here").help(help.to_owned())
 }
+
+pub(crate) fn invalid_argument(function: &str, problem: String, at: Span) -> Diagnostic {
+    Diagnostic::error(Code::InvalidArgument, format!("`{function}`: {problem}"))
+        .primary(at, "invalid setting")
+        .help("fix the constant; it would fail on every record at run time")
+}

@@ -535,6 +535,9 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                 ));
                 types.push(Type::any());
             } else {
+                if let ExprKind::Literal(Literal::String(text)) = &argument.kind {
+                    self.constant_argument(function.name, i, text, argument.span);
+                }
                 types.push(ty);
             }
         }
@@ -546,6 +549,28 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                 .nullable(types.get(1).is_some_and(|t| t.nullable));
         }
         function.result(&types)
+    }
+
+    /// Check settings written as constants (patterns, time zones) once, here, instead of failing
+    /// on the first record at run time.
+    fn constant_argument(&mut self, function: &str, position: usize, text: &str, at: Span) {
+        let problem = match (function, position) {
+            ("regex_match" | "regex_replace" | "regex_extract", 1) => regex::Regex::new(text).err().map(|e| {
+                let detail = first_line(&e.to_string()).trim_start_matches("error: ").to_owned();
+                format!("invalid regular expression: {detail}")
+            }),
+            ("parse_datetime", 2) | ("local_datetime", 1) => jiff::tz::TimeZone::get(text).err().map(|_| {
+                let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+                match crate::suggest::suggest(text, names.iter().map(String::as_str)) {
+                    Some(name) => format!("`{text}` is not a time zone; did you mean `{name}`?"),
+                    None => format!("`{text}` is not a time zone of the IANA database (e.g. `Europe/Berlin`)"),
+                }
+            }),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            self.diagnostics.push(diagnostics::invalid_argument(function, problem, at));
+        }
     }
 
     fn object_argument(&mut self, argument: &Expr) -> Option<&'a ObjectInfo> {
@@ -573,6 +598,10 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
             }
         }
     }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(text).trim()
 }
 
 /// The values of `enumeration` that `covered` does not accept, each with its label and count.
