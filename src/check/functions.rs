@@ -636,6 +636,16 @@ pub static FUNCTIONS: &[Function] = &[
         eval: Some(builtins::lists::is_empty),
     },
     Function {
+        name: "nonempty",
+        params: &[Any],
+        variadic: None,
+        returns: same_as_first,
+        nulls: Nulls::Always,
+        summary: "The value, or null when it is empty (blank text, empty list): `nonempty(x) ?? fallback`.",
+        examples: &[("nonempty(\" \")", "null"), ("nonempty(\"a\")", "\"a\"")],
+        eval: Some(builtins::lists::nonempty),
+    },
+    Function {
         name: "coalesce",
         params: &[Any],
         variadic: Some(Any),

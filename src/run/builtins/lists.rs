@@ -37,6 +37,11 @@ pub fn unique(args: &[Value]) -> Result<Value, String> {
     Ok(Value::list(kept))
 }
 
+/// `nonempty(value)`: the value, or null when `is_empty` says it is empty.
+pub fn nonempty(args: &[Value]) -> Result<Value, String> {
+    if is_empty(args)?.is_true() { Ok(Value::Null) } else { argument(args, 0).cloned() }
+}
+
 /// `is_empty(value)`: null, text that is empty after `trim`, an empty list, or empty JSON.
 pub fn is_empty(args: &[Value]) -> Result<Value, String> {
     let empty = match argument(args, 0)? {
