@@ -114,3 +114,26 @@ fn a_spec_with_errors_is_not_run() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("has no field `nmae`"), "{stderr}");
 }
+
+#[test]
+fn discover_writes_a_lock_the_spec_validates_against() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lock = dir.path().join("discovered.lock.yaml");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let spec = std::fs::read_to_string(SPEC).expect("spec").replace(
+        "path: helpdesk, schema: helpdesk.lock.yaml",
+        &format!("path: {root}/tests/fixtures/run/helpdesk, schema: {}", lock.display()),
+    );
+    let spec_path = dir.path().join("spec.yaml");
+    std::fs::write(&spec_path, spec).expect("write spec");
+    let stdout = stdout_of(&["discover", spec_path.to_str().unwrap()]);
+    assert!(stdout.contains("(5 objects, 17 records)"), "{stdout}");
+    let written = std::fs::read_to_string(&lock).expect("lock written");
+    assert!(written.contains("stage_id: { type: relation, target: helpdesk.stage }"), "{written}");
+    assert!(!written.contains("creatable"), "source locks do not speak of creating: {written}");
+    let (status, _, stderr) = cutover(&["validate", spec_path.to_str().unwrap()]);
+    assert_eq!(status, 0, "{stderr}");
+    let again = stdout_of(&["discover", spec_path.to_str().unwrap()]);
+    assert_eq!(again, stdout);
+    assert_eq!(std::fs::read_to_string(&lock).expect("lock"), written, "rediscovering unchanged data changes nothing");
+}

@@ -48,7 +48,7 @@ pub struct SchemaLock {
 }
 
 /// One object (model, table, resource, destination kind).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectSchema {
     /// Human label.
@@ -67,6 +67,14 @@ pub struct ObjectSchema {
     /// Fields by name. Destination custom attributes are listed as `custom_attributes.NAME`.
     #[serde(default)]
     pub fields: BTreeMap<String, FieldSchema>,
+}
+
+impl Default for ObjectSchema {
+    /// An empty object that, on the destination side, can be created (as a lock without
+    /// `creatable:` reads).
+    fn default() -> Self {
+        Self { label: None, count: None, creatable: true, custom_attributes: None, fields: BTreeMap::new() }
+    }
 }
 
 /// One field.

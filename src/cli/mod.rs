@@ -12,6 +12,7 @@
 //! | 1 | the command ran and found errors (a spec that cannot be read is one of them) |
 //! | 2 | the command could not run: bad arguments, an unknown code for `explain`, output failed |
 
+mod discover;
 mod explain;
 mod functions;
 mod plan;
@@ -48,6 +49,8 @@ pub struct Arguments {
 pub enum Command {
     /// Check mapping specs and report every problem found, without connecting anywhere.
     Validate(validate::Validate),
+    /// Describe the spec's source as a schema lock (the file driver, for now).
+    Discover(discover::Discover),
     /// Explain a diagnostic code: what it means, a spec excerpt that triggers it, how to fix it.
     Explain(explain::Explain),
     /// Print the JSON Schema of the spec format, for editor completion and validation.
@@ -97,6 +100,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match arguments.command {
         Command::Validate(validate) => validate.execute(),
+        Command::Discover(discover) => discover.execute(),
         Command::Explain(explain) => explain.execute(),
         Command::Schema(schema) => schema.execute(),
         Command::Functions(functions) => functions.execute(),

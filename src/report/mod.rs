@@ -16,6 +16,7 @@
 
 mod github;
 mod json;
+pub mod lock;
 pub mod plan;
 mod render;
 pub mod yaml;

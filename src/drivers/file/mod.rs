@@ -24,7 +24,7 @@
 //! object), `_source_id`, then the mapped fields in sorted key order (nested objects too), so the
 //! output is stable and diffs well.
 
-mod discover;
+pub mod discover;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
