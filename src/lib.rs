@@ -19,6 +19,7 @@ pub mod codes;
 pub mod diagnostic;
 pub mod drivers;
 pub mod expr;
+pub mod generate;
 pub mod plan;
 pub mod report;
 pub mod run;

@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod expr;
 mod file_driver;
+mod generate;
 mod robustness;
 mod run;
 mod snapshot;

@@ -15,6 +15,7 @@
 mod discover;
 mod explain;
 mod functions;
+mod generate;
 mod plan;
 mod prepared;
 mod preview;
@@ -57,6 +58,8 @@ pub enum Command {
     Schema(schema::Schema),
     /// List the built-in functions of the expression language.
     Functions(functions::Functions),
+    /// Generate a synthetic helpdesk (NDJSON files and a schema lock) for tests and demos.
+    Generate(generate::Generate),
     /// Print the migration plan: phases in order, preflight checklist, predicted losses, estimate.
     Plan(plan::PlanCommand),
     /// Map source records with the spec and print the destination records; nothing is written.
@@ -104,6 +107,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Explain(explain) => explain.execute(),
         Command::Schema(schema) => schema.execute(),
         Command::Functions(functions) => functions.execute(),
+        Command::Generate(generate) => generate.execute(),
         Command::Plan(plan) => plan.execute(),
         Command::Preview(preview) => preview.execute(),
         Command::Snapshot(snapshot) => snapshot.execute(),
