@@ -76,3 +76,25 @@ fn ids_from_the_command_line_and_the_spec_are_included() {
     assert!(four.contains("# picked: named in the spec or on the command line (4)"), "{four}");
     assert!(out.join("contact/11.yaml").exists(), "named on the command line");
 }
+
+/// The bundled Odoo spec's review snapshots (snapshots/odoo-generated/) match what the spec
+/// produces from the generated sample helpdesk: a spec change that alters mapped output fails
+/// here with the diff, until `cutover snapshot` is rerun and the new files are reviewed.
+#[test]
+fn bundled_review_snapshots_are_up_to_date() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let dir = data.path().to_str().expect("utf-8");
+    let (status, _, stderr) =
+        cutover(&["generate", "--platform", "odoo", "--tickets", "200", "--seed", "7", "--out", dir]);
+    assert_eq!(status, 0, "{stderr}");
+    let output = Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .args(["snapshot", "specs/examples/odoo-generated.yaml", "--check"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CUTOVER_SAMPLE_ODOO", dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "review snapshots changed:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("up to date"), "{stdout}");
+}
