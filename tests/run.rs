@@ -137,3 +137,37 @@ fn discover_writes_a_lock_the_spec_validates_against() {
     assert_eq!(again, stdout);
     assert_eq!(std::fs::read_to_string(&lock).expect("lock"), written, "rediscovering unchanged data changes nothing");
 }
+
+/// The example spec (the bundled Odoo pair over a generated helpdesk through the file driver):
+/// what `plan`, `preview` and `explain` show a consultant.
+#[test]
+fn the_example_spec_over_generated_data() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let dir = data.path().to_str().expect("utf-8");
+    stdout_of(&["generate", "--platform", "odoo", "--tickets", "200", "--seed", "7", "--out", dir]);
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_cutover"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("CUTOVER_SAMPLE_ODOO", dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let spec = "specs/examples/odoo-generated.yaml";
+    let settings = crate::support::settings("preview");
+    settings.bind(|| {
+        insta::assert_snapshot!("example_plan", run(&["plan", spec]));
+        insta::assert_snapshot!(
+            "example_preview_conversation",
+            run(&["preview", spec, "--object", "conversation", "--limit", "3"])
+        );
+        insta::assert_snapshot!("example_preview_part", run(&["preview", spec, "--object", "part", "--limit", "4"]));
+        insta::assert_snapshot!(
+            "example_explain_conversation",
+            run(&["explain", spec, "--object", "conversation", "--id", "3"])
+        );
+    });
+}

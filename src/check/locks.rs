@@ -46,7 +46,7 @@ pub fn resolve_path(sources: &SourceMap, written: &Spanned<String>) -> PathBuf {
         .and_then(|file| file.path.as_deref())
         .and_then(Path::parent)
         .unwrap_or(Path::new(""));
-    base.join(&written.value)
+    crate::spec::load::normalize(&base.join(&written.value))
 }
 
 fn load_lock(path: &Spanned<String>, sources: &mut SourceMap, found: &mut Diagnostics) -> Option<SchemaLock> {

@@ -87,11 +87,30 @@ fn load_tree(
         // A wrong shape here is reported by the model's deserializer.
         return Ok(tree);
     };
-    let base_path = path.parent().unwrap_or(Path::new("")).join(base);
+    let base_path = normalize(&path.parent().unwrap_or(Path::new("")).join(base));
     chain.push(canonical);
     let base_tree = load_tree(sources, &base_path, extends.span, chain, origin)?;
     chain.pop();
     Ok(merge(base_tree, tree))
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system (so diagnostics name files the way
+/// people write them, and a path through a symlink is not resolved).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            // Above the root is the root.
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::RootDir)) => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn display_name(path: &Path) -> String {
@@ -131,6 +150,13 @@ mod tests {
 
     fn tree(source: u32, text: &str) -> Node {
         yaml::parse(SourceId(source), text).unwrap()
+    }
+
+    #[test]
+    fn paths_are_normalized_lexically() {
+        assert_eq!(normalize(Path::new("specs/examples/../base.yaml")), PathBuf::from("specs/base.yaml"));
+        assert_eq!(normalize(Path::new("../x/./y.yaml")), PathBuf::from("../x/y.yaml"));
+        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
     }
 
     #[test]
