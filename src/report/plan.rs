@@ -221,6 +221,23 @@ fn predicted_losses(plan: &Plan, schemas: &Schemas) -> Vec<String> {
                 shown.join(", ")
             ));
         }
+        if object.outputs.iter().any(|o| o.field == "attachments") {
+            items.push(format!(
+                "`{}`: attachments over Intercom's size limit or of blocked types (.exe, .bat, .js, …) are flagged \
+                 with their reason instead of being sent; at most 10 attachments ride on one part",
+                object.name
+            ));
+        }
+        for output in &object.outputs {
+            let limit = schemas
+                .sink
+                .object(&object.destination)
+                .and_then(|o| o.field(&output.field))
+                .and_then(|f| f.max_length);
+            if let Some(limit) = limit {
+                items.push(format!("`{}`: `{}` is cut to {limit} characters when longer", object.name, output.field));
+            }
+        }
         if object.destination == "conversation_part" {
             items.push(format!(
                 "`{}`: conversations keep at most 500 parts; longer threads lose their oldest parts in Intercom's view",
@@ -343,5 +360,32 @@ fn human_duration(seconds: f64) -> String {
         0..60 => format!("{seconds} s"),
         60..3600 => format!("{} min {} s", seconds / 60, seconds % 60),
         _ => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    #[test]
+    fn attachments_mapped_by_an_object_are_a_predicted_loss() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run");
+        let text = std::fs::read_to_string(root.join("spec.yaml"))
+            .expect("fixture")
+            .replace("      kind: '\"comment\"'", "      kind: '\"comment\"'\n      attachments: '[]'");
+        let path = root.join("plan_attachments.tmp.yaml");
+        std::fs::write(&path, text).expect("write");
+        let mut sources = SourceMap::new();
+        let spec = crate::spec::load(&mut sources, &path);
+        let _ = std::fs::remove_file(&path);
+        let spec = spec.expect("loads");
+        let (schemas, _) = crate::check::load_schemas(&spec, &mut sources);
+        let (checked, found) = crate::check::check(&spec, &schemas);
+        let checked = checked.unwrap_or_else(|| panic!("{:?}", found.iter().next()));
+        let plan = crate::plan::compile(&spec, &checked, &schemas);
+        let report = plan_report(&spec, &schemas, &plan);
+        assert!(report.predicted_losses.iter().any(|l| l.starts_with("`part`: attachments over")), "{report:#?}");
+        assert!(!report.predicted_losses.iter().any(|l| l.starts_with("`conversation`: attachments")));
     }
 }
