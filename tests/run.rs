@@ -1,24 +1,10 @@
 //! `plan`, `preview` and record `explain` over a small file-driver helpdesk
 //! (tests/fixtures/run/): the rendered output a consultant reviews, snapshotted.
 
-use std::process::Command;
-
 const SPEC: &str = "tests/fixtures/run/spec.yaml";
 
-/// Run the binary from the crate root (so paths in the output are relative and stable).
-#[track_caller]
 fn cutover(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cutover"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        String::from_utf8(output.stderr).expect("utf-8 stderr"),
-    )
+    crate::support::cutover_at_root(args, &[])
 }
 
 #[track_caller]
@@ -146,15 +132,9 @@ fn the_example_spec_over_generated_data() {
     let dir = data.path().to_str().expect("utf-8");
     stdout_of(&["generate", "--platform", "odoo", "--tickets", "200", "--seed", "7", "--out", dir]);
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_cutover"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("CUTOVER_SAMPLE_ODOO", dir)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("runs");
-        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).expect("utf-8")
+        let (status, stdout, stderr) = crate::support::cutover_at_root(args, &[("CUTOVER_SAMPLE_ODOO", dir)]);
+        assert_eq!(status, 0, "{args:?}: {stderr}");
+        stdout
     };
     let spec = "specs/examples/odoo-generated.yaml";
     let settings = crate::support::settings("preview");

@@ -2,20 +2,9 @@
 //! with a readable diff when a spec change alters mapped records.
 
 use std::path::Path;
-use std::process::Command;
 
 fn cutover(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cutover"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).expect("utf-8"),
-        String::from_utf8(output.stderr).expect("utf-8"),
-    )
+    crate::support::cutover_at_root(args, &[])
 }
 
 /// A copy of the run fixture's spec, next to it so its relative paths still resolve.
@@ -87,14 +76,10 @@ fn bundled_review_snapshots_are_up_to_date() {
     let (status, _, stderr) =
         cutover(&["generate", "--platform", "odoo", "--tickets", "200", "--seed", "7", "--out", dir]);
     assert_eq!(status, 0, "{stderr}");
-    let output = Command::new(env!("CARGO_BIN_EXE_cutover"))
-        .args(["snapshot", "specs/examples/odoo-generated.yaml", "--check"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("CUTOVER_SAMPLE_ODOO", dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "review snapshots changed:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let (status, stdout, stderr) = crate::support::cutover_at_root(
+        &["snapshot", "specs/examples/odoo-generated.yaml", "--check"],
+        &[("CUTOVER_SAMPLE_ODOO", dir)],
+    );
+    assert_eq!(status, 0, "review snapshots changed:\n{stdout}{stderr}");
     assert!(stdout.contains("up to date"), "{stdout}");
 }

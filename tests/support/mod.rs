@@ -16,3 +16,21 @@ pub fn description(text: &str) -> Option<String> {
 }
 
 pub mod test;
+
+/// Run the built binary from the crate root (so paths in its output are relative and stable),
+/// with `env` set and colour off; returns the exit code, stdout and stderr.
+#[track_caller]
+pub fn cutover_at_root(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        String::from_utf8(output.stderr).expect("utf-8 stderr"),
+    )
+}
