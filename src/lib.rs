@@ -23,6 +23,7 @@ pub mod generate;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod sandbox;
 pub mod scalar;
 pub mod source;
 pub mod span;

@@ -19,6 +19,7 @@ mod generate;
 mod plan;
 mod prepared;
 mod preview;
+mod sandbox;
 mod schema;
 mod snapshot;
 mod validate;
@@ -66,6 +67,8 @@ pub enum Command {
     Preview(preview::Preview),
     /// Render sample mapped records into snapshot files for review; `--check` diffs them.
     Snapshot(snapshot::Snapshot),
+    /// Run a local emulator of a destination API (`sandbox intercom`) for rehearsals and demos.
+    Sandbox(sandbox::SandboxCommand),
 }
 
 /// The `--color` choices.
@@ -111,6 +114,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Plan(plan) => plan.execute(),
         Command::Preview(preview) => preview.execute(),
         Command::Snapshot(snapshot) => snapshot.execute(),
+        Command::Sandbox(sandbox) => sandbox.execute(),
     }
 }
 

@@ -32,6 +32,7 @@
 
 pub mod error;
 pub mod file;
+pub mod intercom;
 pub mod records;
 
 use crate::check::schema::SchemaLock;

@@ -1,0 +1,113 @@
+//! `cutover sandbox intercom`: a local Intercom emulator for rehearsals and demos.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::{COULD_NOT_RUN, Stream, emit};
+use crate::sandbox::intercom::{FaultConfig, Sandbox, SandboxConfig};
+
+/// Run a local emulator of a destination API until Ctrl-C, printing its base URL on stdout.
+/// Point the sink at that URL instead of the real API to rehearse a migration without touching a
+/// workspace.
+#[derive(Debug, Args)]
+pub struct SandboxCommand {
+    /// Which API to emulate.
+    #[command(subcommand)]
+    emulator: Emulator,
+}
+
+/// The emulators.
+#[derive(Debug, Subcommand)]
+enum Emulator {
+    /// The Intercom REST API 2.16: the endpoints the Intercom sink uses, with Intercom's errors,
+    /// rate limits and search delay, in memory.
+    Intercom(IntercomSandbox),
+}
+
+/// Options of the Intercom sandbox.
+#[derive(Debug, Args)]
+struct IntercomSandbox {
+    /// Port to listen on, on 127.0.0.1; 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The bearer token the sandbox accepts; other tokens get 401.
+    #[arg(long, env = "INTERCOM_TOKEN", default_value = "sandbox-token", hide_env_values = true)]
+    token: String,
+    /// Requests allowed per 10-second window (Intercom's default is 1666, i.e. 10,000 a minute).
+    #[arg(long, default_value_t = 1666)]
+    rate: u32,
+    /// Delay added before every response, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of write requests that fail, from 0 to 1, with every kind of fault: 429, 500,
+    /// a response held for 30 s, a reset connection, a lost response after the write.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    faults: f64,
+}
+
+impl SandboxCommand {
+    /// Run the emulator until Ctrl-C.
+    pub fn execute(self) -> ExitCode {
+        match self.emulator {
+            Emulator::Intercom(options) => options.run(),
+        }
+    }
+}
+
+impl IntercomSandbox {
+    fn run(self) -> ExitCode {
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
+                return ExitCode::from(COULD_NOT_RUN);
+            }
+        };
+        let config = SandboxConfig {
+            token: self.token,
+            rate_limit: self.rate,
+            latency: Duration::from_millis(self.latency_ms),
+            faults: FaultConfig { rate: self.faults, ..FaultConfig::default() },
+            ..SandboxConfig::default()
+        };
+        runtime.block_on(async move {
+            let sandbox = match Sandbox::start_on(config, self.port).await {
+                Ok(sandbox) => sandbox,
+                Err(error) => {
+                    let message = format!("error: cannot listen on 127.0.0.1:{}: {error}\n", self.port);
+                    let _ = emit(Stream::Stderr, &message);
+                    return ExitCode::from(COULD_NOT_RUN);
+                }
+            };
+            let url = sandbox.base_url();
+            let note = format!("Intercom sandbox (API 2.16) listening on {url}; Ctrl-C stops it.\n");
+            if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
+                sandbox.shutdown().await;
+                return code;
+            }
+            let stopped = tokio::signal::ctrl_c().await;
+            let handled = sandbox.requests().len();
+            sandbox.shutdown().await;
+            match stopped {
+                Ok(()) => {
+                    let _ = emit(Stream::Stderr, &format!("Stopped after {handled} requests.\n"));
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    let _ = emit(Stream::Stderr, &format!("error: cannot wait for Ctrl-C: {error}\n"));
+                    ExitCode::from(COULD_NOT_RUN)
+                }
+            }
+        })
+    }
+}
+
+/// A fault rate: a number from 0 to 1.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
+    }
+}

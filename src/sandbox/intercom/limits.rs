@@ -1,0 +1,128 @@
+//! Rate-limit windows and fault selection.
+
+use super::ids::mix;
+use super::{FaultConfig, FaultKind};
+
+/// Length of one rate-limit window, in milliseconds (Intercom enforces its per-minute budget in
+/// 10-second slices).
+const WINDOW_MS: i64 = 10_000;
+
+/// The rate limiter and the fault picker of one sandbox.
+///
+/// Rate limiting: a window opens with the first request after the previous one ended and lasts
+/// ten seconds; within it at most `limit` requests are answered, the rest get a 429. Anchoring the
+/// window on the first request (rather than on wall-clock multiples of ten seconds) keeps tests
+/// that send a few quick requests independent of when they start.
+///
+/// Faults: every write request draws from a generator seeded with the sandbox seed, so the same
+/// request sequence meets the same faults.
+#[derive(Debug)]
+pub(crate) struct Limits {
+    limit: u32,
+    window: Option<Window>,
+    faults: FaultConfig,
+    seed: u64,
+    draws: u64,
+}
+
+/// The current window: when it ends and how many requests it has seen.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    ends_at_ms: i64,
+    count: u32,
+}
+
+/// The outcome of counting a request, with the values of the `X-RateLimit-*` headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Admission {
+    /// Whether the request may proceed (false: answer 429).
+    pub allowed: bool,
+    /// `X-RateLimit-Limit`: requests allowed per window.
+    pub limit: u32,
+    /// `X-RateLimit-Remaining`: requests left in the window.
+    pub remaining: u32,
+    /// `X-RateLimit-Reset`: Unix seconds when the window ends.
+    pub reset: i64,
+}
+
+impl Limits {
+    /// Limits with `limit` requests per window and the given faults.
+    pub(crate) fn new(limit: u32, faults: FaultConfig, seed: u64) -> Limits {
+        Limits { limit, window: None, faults, seed, draws: 0 }
+    }
+
+    /// Counts one authenticated request made at `now_ms` (Unix milliseconds).
+    pub(crate) fn admit(&mut self, now_ms: i64) -> Admission {
+        let window = match self.window {
+            Some(window) if now_ms < window.ends_at_ms => self.window.insert(window),
+            _ => self.window.insert(Window { ends_at_ms: now_ms + WINDOW_MS, count: 0 }),
+        };
+        window.count = window.count.saturating_add(1);
+        let allowed = window.count <= self.limit;
+        Admission {
+            allowed,
+            limit: self.limit,
+            remaining: self.limit.saturating_sub(window.count),
+            reset: window.ends_at_ms.div_euclid(1000) + i64::from(window.ends_at_ms.rem_euclid(1000) != 0),
+        }
+    }
+
+    /// The fault to inject into the next write request, if any.
+    pub(crate) fn pick_fault(&mut self) -> Option<FaultKind> {
+        if self.faults.kinds.is_empty() || self.faults.rate <= 0.0 {
+            return None;
+        }
+        self.draws += 1;
+        let draw = mix(self.seed ^ 0x4641_554c_5453, self.draws);
+        let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
+        if unit >= self.faults.rate {
+            return None;
+        }
+        let index = mix(self.seed ^ 0x4b49_4e44, self.draws) % self.faults.kinds.len() as u64;
+        Some(self.faults.kinds[index as usize])
+    }
+
+    /// Replaces the fault configuration (the generator keeps its position).
+    pub(crate) fn set_faults(&mut self, faults: FaultConfig) {
+        self.faults = faults;
+    }
+
+    /// How long a `Timeout` fault holds its response.
+    pub(crate) fn hold(&self) -> std::time::Duration {
+        self.faults.hold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_allows_the_limit_then_refuses_until_it_ends() {
+        let mut limits = Limits::new(2, FaultConfig::default(), 0);
+        let first = limits.admit(1_000_500);
+        assert_eq!((first.allowed, first.remaining, first.reset), (true, 1, 1011));
+        assert!(limits.admit(1_001_000).allowed);
+        let third = limits.admit(1_002_000);
+        assert_eq!((third.allowed, third.remaining), (false, 0));
+        let next = limits.admit(1_010_500);
+        assert_eq!((next.allowed, next.remaining, next.reset), (true, 1, 1021));
+    }
+
+    #[test]
+    fn faults_follow_the_rate_and_the_seed() {
+        let faults = FaultConfig { rate: 0.5, ..FaultConfig::default() };
+        let picks = |seed| {
+            let mut limits = Limits::new(10, faults.clone(), seed);
+            (0..200).map(|_| limits.pick_fault()).collect::<Vec<_>>()
+        };
+        let first = picks(3);
+        assert_eq!(first, picks(3));
+        let hits = first.iter().filter(|pick| pick.is_some()).count();
+        assert!((60..140).contains(&hits), "{hits} faults in 200 draws at rate 0.5");
+        let mut never = Limits::new(10, FaultConfig::default(), 3);
+        assert!((0..50).all(|_| never.pick_fault().is_none()));
+        let mut always = Limits::new(10, FaultConfig { rate: 1.0, ..FaultConfig::default() }, 3);
+        assert!((0..50).all(|_| always.pick_fault().is_some()));
+    }
+}
