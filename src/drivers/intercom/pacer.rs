@@ -110,6 +110,12 @@ struct ServerWindow {
     reset: u64,
     /// `reset` on the local monotonic clock.
     reset_at: Instant,
+    /// Whether a response described this window. After the pacer assumes on its own clock that
+    /// a new window began, only one request goes out until a response confirms it: the server's
+    /// window may start later than the local estimate (a window that begins at its first
+    /// request, a reset rounded to whole seconds), and sending a full window's worth into the
+    /// old one would earn a 429.
+    confirmed: bool,
 }
 
 /// The pacer's arithmetic: a state machine advanced with explicit times, so it is tested with a
@@ -174,10 +180,13 @@ impl PacerState {
             return Err(None);
         }
         self.roll(now);
-        if let Some(window) = self.window
-            && window.remaining <= self.in_flight
-        {
-            return Err(Some(window.reset_at));
+        if let Some(window) = self.window {
+            if window.remaining <= self.in_flight {
+                return Err(Some(window.reset_at));
+            }
+            if !window.confirmed && self.in_flight > 0 {
+                return Err(None);
+            }
         }
         let interval = self.interval();
         if let Some(next) = self.next_start
@@ -208,17 +217,28 @@ impl PacerState {
         let (Some(limit), Some(remaining), Some(reset)) = (rate.limit, rate.remaining, rate.reset) else {
             return;
         };
+        let reset_at = now + self.until_reset(reset, wall);
         match &mut self.window {
+            // The pacer assumed a new window too early: the server is still in the old one.
+            Some(window) if reset < window.reset && !window.confirmed => {
+                *window = ServerWindow { limit, remaining, reset, reset_at, confirmed: true };
+            }
             // An answer from a window that has since been replaced: it tells nothing new.
             Some(window) if reset < window.reset => {}
-            // Responses can arrive out of order; within one window the count only goes down.
+            // Responses can arrive out of order; within one window the count only goes down. A
+            // window the pacer assumed on its own ends no earlier than the server now says.
             Some(window) if reset == window.reset => {
-                window.remaining = window.remaining.min(remaining);
+                if window.confirmed {
+                    window.remaining = window.remaining.min(remaining);
+                } else {
+                    window.remaining = remaining;
+                    window.reset_at = window.reset_at.max(reset_at);
+                    window.confirmed = true;
+                }
                 window.limit = limit;
             }
             _ => {
-                let reset_at = now + self.until_reset(reset, wall);
-                self.window = Some(ServerWindow { limit, remaining, reset, reset_at });
+                self.window = Some(ServerWindow { limit, remaining, reset, reset_at, confirmed: true });
             }
         }
     }
@@ -239,7 +259,7 @@ impl PacerState {
             (None, _) => {
                 let reset = (wall + self.config.window.as_secs_f64()).ceil() as u64;
                 let limit = self.limit();
-                self.window = Some(ServerWindow { limit, remaining: 0, reset, reset_at: floor });
+                self.window = Some(ServerWindow { limit, remaining: 0, reset, reset_at: floor, confirmed: true });
             }
         }
     }
@@ -263,6 +283,7 @@ impl PacerState {
             window.reset_at += length * windows;
             window.reset += length.as_secs() * u64::from(windows);
             window.remaining = window.limit;
+            window.confirmed = false;
         }
     }
 }
@@ -549,6 +570,27 @@ mod tests {
             }
         }
         assert!(used.iter().all(|count| *count >= limit - 2), "{used:?}");
+    }
+
+    #[test]
+    fn after_an_assumed_new_window_one_request_probes_until_the_server_confirms_it() {
+        let clock = Clock::new();
+        let mut state = PacerState::new(PacerConfig { window: Duration::from_secs(10), ..config(10) });
+        state.observe(clock.at(0), clock.wall(0), headers(10, 0, 1_700_000_002));
+        // The reset passes: a new window is assumed, but only one request may probe it.
+        assert_eq!(state.try_start(clock.at(2_000)), Ok(()));
+        assert_eq!(state.try_start(clock.at(3_000)), Err(None));
+        // The server is still in the old window (its window began later): the pacer waits again.
+        state.observe(clock.at(2_050), clock.wall(2_050), headers(10, 0, 1_700_000_003));
+        state.finish();
+        let wait = state.try_start(clock.at(2_100)).unwrap_err().map(|at| clock.ms(at));
+        assert_eq!(wait, Some(3_000));
+        // Then a response from the new window confirms it and requests flow at the usual pace.
+        assert_eq!(state.try_start(clock.at(3_001)), Ok(()));
+        state.observe(clock.at(3_050), clock.wall(3_050), headers(10, 9, 1_700_000_013));
+        state.finish();
+        assert_eq!(state.try_start(clock.at(4_001)), Ok(()));
+        assert_eq!(state.try_start(clock.at(5_001)), Ok(()), "two in flight once the window is confirmed");
     }
 
     #[test]
