@@ -2,6 +2,7 @@
 
 mod check;
 mod cli;
+mod conformance;
 mod expr;
 mod file_driver;
 mod generate;

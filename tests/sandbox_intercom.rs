@@ -187,6 +187,29 @@ async fn the_rate_limit_allows_n_per_window_then_answers_429() {
 }
 
 #[tokio::test]
+async fn a_shorter_window_resets_sooner_and_says_its_length() {
+    let config = SandboxConfig { rate_limit: 2, window: Duration::from_millis(1_000), ..SandboxConfig::default() };
+    let sandbox = start(config).await;
+    let client = Client::new(&sandbox);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let first = client.get("/me").await;
+    let reset: u64 = first.header("x-ratelimit-reset").expect("reset").parse().expect("unix seconds");
+    assert!((now + 1..=now + 3).contains(&reset), "reset {reset} is about 1 s after {now}");
+    assert_eq!(client.get("/me").await.status, 200);
+    let limited = client.get("/me").await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(
+        limited.error(),
+        ("rate_limit_exceeded".to_string(), "Exceeded rate limit of 2 in 1 second".to_string())
+    );
+    assert_eq!(limited.header("x-ratelimit-reset"), Some(reset.to_string().as_str()));
+    tokio::time::sleep(Duration::from_millis(1_050)).await;
+    let next = client.get("/me").await;
+    assert_eq!((next.status, next.header("x-ratelimit-remaining")), (200, Some("1")), "a new window");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_duplicate_user_gets_409_with_the_existing_id() {
     let sandbox = start(SandboxConfig::default()).await;
     let client = Client::new(&sandbox);
@@ -271,6 +294,87 @@ async fn tags_are_created_once_whatever_the_case() {
     assert_eq!(tagged.body["applied_by"]["id"], admin);
     let deleted = client.delete(&format!("/tags/{}", first.body["id"].as_str().expect("id"))).await;
     assert_eq!((deleted.status, deleted.body.clone()), (200, Value::Null));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn tags_come_off_conversations_and_go_on_tickets() {
+    let sandbox = start(SandboxConfig::default()).await;
+    let client = Client::new(&sandbox);
+    let admin = client.get("/me").await.body["id"].clone();
+    let tag = client.post("/tags", json!({ "name": "Billing" })).await.body["id"].clone();
+    let contact = client.user("di@example.com", "src-4").await;
+    let created =
+        client.post("/conversations", json!({ "from": { "type": "user", "id": contact }, "body": "Hi" })).await;
+    let conversation = created.body["conversation_id"].as_str().expect("conversation_id").to_string();
+    let tagged =
+        client.post(&format!("/conversations/{conversation}/tags"), json!({ "id": tag, "admin_id": admin })).await;
+    assert_eq!(tagged.status, 200, "{}", tagged.body);
+
+    // Removing needs the admin in the body, like applying.
+    let path = format!("/conversations/{conversation}/tags/{}", tag.as_str().expect("id"));
+    let without_admin = client.send(Method::DELETE, &path, Some(json!({}))).await;
+    assert_eq!((without_admin.status, without_admin.error().0.as_str()), (400, "parameter_not_found"));
+    let unknown_path = format!("/conversations/{conversation}/tags/999");
+    let unknown = client.send(Method::DELETE, &unknown_path, Some(json!({ "admin_id": admin }))).await;
+    assert_eq!((unknown.status, unknown.error().0.as_str()), (404, "tag_not_found"));
+    let removed = client.send(Method::DELETE, &path, Some(json!({ "admin_id": admin }))).await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    assert_eq!((removed.body["type"].clone(), removed.body["id"].clone()), (json!("tag"), tag.clone()));
+    assert_eq!(removed.body["name"], "Billing");
+    assert_eq!(removed.body["applied_by"]["id"], admin);
+    let read = client.get(&format!("/conversations/{conversation}")).await;
+    assert_eq!(read.body["tags"]["tags"], json!([]));
+    let again = client.send(Method::DELETE, &path, Some(json!({ "admin_id": admin }))).await;
+    assert_eq!((again.status, again.error().0.as_str()), (404, "tag_not_found"), "nothing left to remove");
+    let gone = client.send(Method::DELETE, "/conversations/424242/tags/1", Some(json!({ "admin_id": admin }))).await;
+    assert_eq!((gone.status, gone.error().1.as_str()), (404, "Conversation not found"));
+
+    // Tickets are tagged the same way.
+    let ticket_type = client.post("/ticket_types", json!({ "name": "Question" })).await.body["id"].clone();
+    let ticket =
+        client.post("/tickets", json!({ "ticket_type_id": ticket_type, "contacts": [{ "id": contact }] })).await;
+    let ticket = ticket.body["id"].as_str().expect("ticket id").to_string();
+    let tagged = client.post(&format!("/tickets/{ticket}/tags"), json!({ "id": tag, "admin_id": admin })).await;
+    assert_eq!(tagged.status, 200, "{}", tagged.body);
+    assert_eq!((tagged.body["id"].clone(), tagged.body["applied_by"]["id"].clone()), (tag.clone(), admin.clone()));
+    let read = client.get(&format!("/tickets/{ticket}")).await;
+    assert_eq!(read.body["tags"]["tags"][0]["id"], tag);
+    let without_admin = client.post(&format!("/tickets/{ticket}/tags"), json!({ "id": tag })).await;
+    assert_eq!((without_admin.status, without_admin.error().0.as_str()), (400, "parameter_not_found"));
+    let unknown_tag = client.post(&format!("/tickets/{ticket}/tags"), json!({ "id": "999", "admin_id": admin })).await;
+    assert_eq!((unknown_tag.status, unknown_tag.error().0.as_str()), (404, "tag_not_found"));
+    let unknown_ticket = client.post("/tickets/424242/tags", json!({ "id": tag, "admin_id": admin })).await;
+    assert_eq!((unknown_ticket.status, unknown_ticket.error().0.as_str()), (404, "ticket_not_found"));
+    assert_eq!(sandbox.dump()["tickets"][0]["tags"], json!([tag]));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn ticket_states_cover_every_category_and_every_ticket_type() {
+    let sandbox = start(SandboxConfig::default()).await;
+    let client = Client::new(&sandbox);
+    let empty = client.get("/ticket_states").await;
+    assert_eq!(empty.body["type"], "list");
+    assert_eq!(empty.body["data"][0]["ticket_types"], json!({ "type": "list", "data": [] }));
+    let bug = client.post("/ticket_types", json!({ "name": "Bug", "category": "Back-office" })).await.body;
+    let question = client.post("/ticket_types", json!({ "name": "Question" })).await.body;
+    let states = client.get("/ticket_states").await;
+    assert_eq!(states.status, 200);
+    let states = states.body["data"].as_array().expect("a list").clone();
+    let categories: Vec<&str> = states.iter().map(|state| state["category"].as_str().expect("category")).collect();
+    assert_eq!(categories, ["submitted", "in_progress", "waiting_on_customer", "resolved"]);
+    for state in &states {
+        assert_eq!((state["type"].as_str(), state["archived"].as_bool()), (Some("ticket_state"), Some(false)));
+        assert!(state["internal_label"].is_string() && state["external_label"].is_string(), "{state}");
+        let types: Vec<&Value> = state["ticket_types"]["data"].as_array().expect("ticket types").iter().collect();
+        assert_eq!(types.iter().map(|t| &t["id"]).collect::<Vec<_>>(), [&bug["id"], &question["id"]]);
+        assert_eq!((types[0]["name"].as_str(), types[0]["category"].as_str()), (Some("Bug"), Some("Back-office")));
+    }
+    // The same states a ticket type lists, so any of them can be set on any ticket.
+    let of_type: Vec<Value> =
+        question["ticket_states"]["data"].as_array().expect("states").iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(of_type, states.iter().map(|s| s["id"].clone()).collect::<Vec<_>>());
     sandbox.shutdown().await;
 }
 

@@ -588,8 +588,13 @@ impl State {
             "workspace_id": self.workspace_id,
             "external_id": contact.external_id,
             "role": contact.role,
-            "email": contact.email,
-            "email_domain": contact.email.as_deref().and_then(|email| email.split_once('@')).map(|(_, domain)| domain),
+            // Strings, never null: a contact without an email has empty ones.
+            "email": contact.email.as_deref().unwrap_or_default(),
+            "email_domain": contact
+                .email
+                .as_deref()
+                .and_then(|email| email.split_once('@'))
+                .map_or("", |(_, domain)| domain),
             "phone": contact.phone,
             "name": contact.name,
             "avatar": contact.avatar.as_ref().map(|url| json!({ "type": "avatar", "image_url": url })),

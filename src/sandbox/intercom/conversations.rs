@@ -12,7 +12,7 @@ use super::routes::{QueryParams, list};
 use super::search::{DateRules, FieldType, FieldValues, Query, paginate};
 use super::state::{
     Applied, Attachment, AttributeOption, Author, Conversation, ConversationAttribute, ConversationState, Part, Source,
-    Stamp, State,
+    Stamp, State, tag_not_found,
 };
 use super::workspace::merge_attributes;
 
@@ -401,26 +401,32 @@ impl State {
         Ok(Some(self.render_conversation(&self.conversations[&id], true)))
     }
 
-    /// `POST /conversations/{id}/tags`: `{id, admin_id}`.
+    /// `POST /conversations/{id}/tags`: `{id, admin_id}`; applying a tag again keeps the first
+    /// application.
     pub(crate) fn tag_conversation(&mut self, id: &str, body: Body) -> ApiResult {
         let id = self.conversation_id(id, "Conversation not found")?;
-        let tag = body.id("id")?.ok_or_else(|| ApiError::missing("id is a required parameter").with_field("id"))?;
-        let admin = body.id("admin_id")?.ok_or_else(|| ApiError::missing("admin_id is a required parameter"))?;
-        let admin = self.require_admin(&admin)?;
-        let tag = numeric_id(&tag)
-            .filter(|tag| self.tags.contains_key(tag))
-            .ok_or_else(|| ApiError::not_found("tag_not_found", "Tag not found"))?;
+        let (tag, admin) = self.tag_application(body)?;
         let now = self.now;
         let conversation = self.conversations.get_mut(&id).ok_or_else(ApiError::resource_not_found)?;
         let applied = *conversation.tags.entry(tag).or_insert(Applied { at: now, by: admin });
         conversation.updated_at = now;
-        Ok(Some(json!({
-            "type": "tag",
-            "id": tag.to_string(),
-            "name": self.tags[&tag].name,
-            "applied_at": applied.at,
-            "applied_by": { "type": "admin", "id": applied.by.to_string() },
-        })))
+        Ok(self.render_applied_tag(tag, applied))
+    }
+
+    /// `DELETE /conversations/{id}/tags/{tag_id}` with `{admin_id}` (required): removes the tag
+    /// and returns it as it was applied. A tag that does not exist, or is not on the
+    /// conversation, is a 404 `tag_not_found` (so removing twice tells the second time that
+    /// nothing was removed).
+    pub(crate) fn untag_conversation(&mut self, id: &str, tag: &str, body: Body) -> ApiResult {
+        let id = self.conversation_id(id, "Conversation not found")?;
+        let admin = body.id("admin_id")?.ok_or_else(|| ApiError::missing("admin_id is a required parameter"))?;
+        self.require_admin(&admin)?;
+        let tag = numeric_id(tag).filter(|tag| self.tags.contains_key(tag)).ok_or_else(tag_not_found)?;
+        let now = self.now;
+        let conversation = self.conversations.get_mut(&id).ok_or_else(ApiError::resource_not_found)?;
+        let applied = conversation.tags.remove(&tag).ok_or_else(tag_not_found)?;
+        conversation.updated_at = now;
+        Ok(self.render_applied_tag(tag, applied))
     }
 
     /// `POST /conversations/search`: 20 a page, at most 150, in creation order.
@@ -550,8 +556,13 @@ impl State {
             rendered["event_details"] = Value::Null;
             rendered["app_package_code"] = Value::Null;
         } else {
-            rendered["ticket_state"] = json!(part.state);
-            rendered["previous_ticket_state"] = json!(part.previous_state);
+            // Only state changes name the states, as in the description's examples.
+            if let Some(state) = &part.state {
+                rendered["ticket_state"] = json!(state);
+            }
+            if let Some(previous) = &part.previous_state {
+                rendered["previous_ticket_state"] = json!(previous);
+            }
         }
         rendered
     }

@@ -9,10 +9,11 @@
 //!   `error.list`, without rate-limit headers); `Intercom-Version` optional, any version of the
 //!   2.16 description's enum accepted (served as 2.16; `/conversations/attributes` answers
 //!   400 `intercom_version_invalid` below 2.16), anything else 400 `intercom_version_invalid`.
-//! - **Rate limits.** `rate_limit` requests per 10-second window; every authenticated response
-//!   carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix seconds
-//!   of the window's end); past the limit a 429 `rate_limit_exceeded` "Exceeded rate limit of N in
-//!   10_seconds", with no `Retry-After`.
+//! - **Rate limits.** `rate_limit` requests per `window` (10 seconds, as on Intercom, unless
+//!   configured shorter for tests); every authenticated response carries `X-RateLimit-Limit`,
+//!   `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix seconds of the window's end, rounded
+//!   up); past the limit a 429 `rate_limit_exceeded` "Exceeded rate limit of N in 10_seconds"
+//!   (with another window, its real length instead of "10_seconds"), with no `Retry-After`.
 //! - **Errors.** `error.list` bodies with Intercom's codes and messages; unknown paths 404,
 //!   a wrong method on a known path 405 `method_not_allowed` with an `Allow` header.
 //! - **Consistency.** A new contact is invisible to `POST /contacts/search` for `search_lag`
@@ -34,12 +35,15 @@
 //! - Attributes: `GET`/`POST /data_attributes`, `GET`/`POST /conversations/attributes`,
 //!   `DELETE /conversations/attributes/{id}` (archives).
 //! - Tags: `GET`/`POST /tags` (create or return, case-insensitively), `DELETE /tags/{id}`,
-//!   `POST /conversations/{id}/tags`.
+//!   `POST /conversations/{id}/tags`, `DELETE /conversations/{id}/tags/{tag_id}` (body
+//!   `{admin_id}`), `POST /tickets/{id}/tags`.
 //! - Conversations: `POST /conversations`, `GET`/`PUT`/`DELETE /conversations/{id}`,
 //!   `POST /conversations/search`, `POST /conversations/{id}/reply`,
 //!   `POST /conversations/{id}/parts`.
-//! - Tickets: `GET`/`POST /ticket_types`, `POST /ticket_types/{id}/attributes`, `POST /tickets`,
-//!   `GET`/`PUT`/`DELETE /tickets/{id}`, `POST /tickets/{id}/reply`.
+//! - Tickets: `GET`/`POST /ticket_types`, `POST /ticket_types/{id}/attributes`,
+//!   `GET /ticket_states` (one state per category — submitted, in progress, waiting on customer,
+//!   resolved — shared by every ticket type), `POST /tickets`, `GET`/`PUT`/`DELETE /tickets/{id}`,
+//!   `POST /tickets/{id}/reply`.
 //! - Help center: `POST /help_center/collections`, `DELETE /help_center/collections/{id}`,
 //!   `POST /articles`, `DELETE /articles/{id}`.
 //! - Custom objects: `POST /custom_object_instances/{type}` (upsert by `external_id`), `GET` and
@@ -77,14 +81,19 @@ use self::routes::{Inner, Shared};
 use self::state::State;
 
 /// How a sandbox behaves. `SandboxConfig::default()` accepts the token `sandbox-token`, allows
-/// Intercom's default 10,000 requests a minute, adds no latency and injects no faults.
+/// Intercom's default 10,000 requests a minute in 10-second windows, adds no latency and injects
+/// no faults.
 #[derive(Clone)]
 pub struct SandboxConfig {
     /// The accepted bearer token; requests with any other token (or none) get a 401.
     pub token: String,
-    /// Requests allowed per 10-second window (`X-RateLimit-Limit`); default 1666, Intercom's
-    /// 10,000 per minute.
+    /// Requests allowed per window (`X-RateLimit-Limit`); default 1666, Intercom's 10,000 per
+    /// minute.
     pub rate_limit: u32,
+    /// Length of a rate-limit window: `X-RateLimit-Reset` and the 429 message follow it. Default
+    /// 10 seconds, as Intercom; tests of pacing use a shorter one so that they do not wait for
+    /// 10-second windows. Rounded to milliseconds, at least one.
+    pub window: Duration,
     /// Added before every response.
     pub latency: Duration,
     /// Injected failures.
@@ -106,6 +115,7 @@ impl Default for SandboxConfig {
         SandboxConfig {
             token: "sandbox-token".to_string(),
             rate_limit: 1666,
+            window: Duration::from_secs(10),
             latency: Duration::ZERO,
             faults: FaultConfig::default(),
             search_lag: 0,
@@ -121,6 +131,7 @@ impl std::fmt::Debug for SandboxConfig {
         f.debug_struct("SandboxConfig")
             .field("token", &"<redacted>")
             .field("rate_limit", &self.rate_limit)
+            .field("window", &self.window)
             .field("latency", &self.latency)
             .field("faults", &self.faults)
             .field("search_lag", &self.search_lag)
@@ -218,7 +229,7 @@ impl Sandbox {
         let address = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
         let state = State::new(config.seed, config.search_lag, &config.admins, &config.teams);
-        let limits = Limits::new(config.rate_limit, config.faults, config.seed);
+        let limits = Limits::new(config.rate_limit, config.window, config.faults, config.seed);
         let shared = Arc::new(Shared {
             token: config.token,
             latency: config.latency,

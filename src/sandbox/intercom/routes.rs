@@ -197,7 +197,7 @@ fn answer(
     }
     let rate = inner.limits.admit(now_ms);
     if !rate.allowed {
-        return Answer::error(&rate_limited(rate.limit), &request_id, Some(rate));
+        return Answer::error(&rate_limited(&inner.limits), &request_id, Some(rate));
     }
     let version = match headers.get("intercom-version").map(|value| value.to_str().map(str::trim)) {
         None => None,
@@ -252,7 +252,7 @@ fn answer(
         None => run(inner),
         Some(FaultKind::TooManyRequests) => {
             let limited = Admission { allowed: false, remaining: 0, ..rate };
-            Answer::error(&rate_limited(rate.limit), &request_id, Some(limited))
+            Answer::error(&rate_limited(&inner.limits), &request_id, Some(limited))
         }
         Some(FaultKind::ServerError) => {
             let error = ApiError::new(500, "server_error", "Request failed due to an internal error. Please retry.");
@@ -264,9 +264,9 @@ fn answer(
     }
 }
 
-/// 429 `rate_limit_exceeded`, as Intercom words it.
-fn rate_limited(limit: u32) -> ApiError {
-    ApiError::new(429, "rate_limit_exceeded", format!("Exceeded rate limit of {limit} in 10_seconds"))
+/// 429 `rate_limit_exceeded`, as Intercom words it (for a 10-second window).
+fn rate_limited(limits: &Limits) -> ApiError {
+    ApiError::new(429, "rate_limit_exceeded", limits.exceeded_message())
 }
 
 /// The HTTP response of an answer.
@@ -319,6 +319,7 @@ pub(crate) enum Endpoint {
     CreateTag,
     DeleteTag(String),
     TagConversation(String),
+    UntagConversation(String, String),
     CreateConversation,
     GetConversation(String),
     UpdateConversation(String),
@@ -329,11 +330,13 @@ pub(crate) enum Endpoint {
     ListTicketTypes,
     CreateTicketType,
     CreateTicketTypeAttribute(String),
+    ListTicketStates,
     CreateTicket,
     GetTicket(String),
     UpdateTicket(String),
     DeleteTicket(String),
     ReplyTicket(String),
+    TagTicket(String),
     CreateCollection,
     DeleteCollection(String),
     CreateArticle,
@@ -392,15 +395,18 @@ pub(crate) fn endpoints(segments: &[&str]) -> Vec<(&'static str, Endpoint)> {
         ["conversations", id, "reply"] => vec![("POST", E::ReplyConversation(s(id)))],
         ["conversations", id, "parts"] => vec![("POST", E::ConversationPart(s(id)))],
         ["conversations", id, "tags"] => vec![("POST", E::TagConversation(s(id)))],
+        ["conversations", id, "tags", tag] => vec![("DELETE", E::UntagConversation(s(id), s(tag)))],
         ["tags"] => vec![("GET", E::ListTags), ("POST", E::CreateTag)],
         ["tags", id] => vec![("DELETE", E::DeleteTag(s(id)))],
         ["ticket_types"] => vec![("GET", E::ListTicketTypes), ("POST", E::CreateTicketType)],
         ["ticket_types", id, "attributes"] => vec![("POST", E::CreateTicketTypeAttribute(s(id)))],
+        ["ticket_states"] => vec![("GET", E::ListTicketStates)],
         ["tickets"] => vec![("POST", E::CreateTicket)],
         ["tickets", id] => {
             vec![("GET", E::GetTicket(s(id))), ("PUT", E::UpdateTicket(s(id))), ("DELETE", E::DeleteTicket(s(id)))]
         }
         ["tickets", id, "reply"] => vec![("POST", E::ReplyTicket(s(id)))],
+        ["tickets", id, "tags"] => vec![("POST", E::TagTicket(s(id)))],
         ["help_center", "collections"] => vec![("POST", E::CreateCollection)],
         ["help_center", "collections", id] => vec![("DELETE", E::DeleteCollection(s(id)))],
         ["articles"] => vec![("POST", E::CreateArticle)],
@@ -450,6 +456,7 @@ fn execute(state: &mut State, endpoint: &Endpoint, body: Option<&Value>, query: 
         E::CreateTag => state.create_tag(body),
         E::DeleteTag(id) => state.delete_tag(id),
         E::TagConversation(id) => state.tag_conversation(id, body),
+        E::UntagConversation(id, tag) => state.untag_conversation(id, tag, body),
         E::CreateConversation => state.create_conversation(body),
         E::GetConversation(id) => state.get_conversation(id),
         E::UpdateConversation(id) => state.update_conversation(id, body),
@@ -460,11 +467,13 @@ fn execute(state: &mut State, endpoint: &Endpoint, body: Option<&Value>, query: 
         E::ListTicketTypes => state.list_ticket_types(),
         E::CreateTicketType => state.create_ticket_type(body),
         E::CreateTicketTypeAttribute(id) => state.create_ticket_type_attribute(id, body),
+        E::ListTicketStates => state.list_ticket_states(),
         E::CreateTicket => state.create_ticket(body),
         E::GetTicket(id) => state.get_ticket(id),
         E::UpdateTicket(id) => state.update_ticket(id, body),
         E::DeleteTicket(id) => state.delete_ticket(id),
         E::ReplyTicket(id) => state.reply_ticket(id, body),
+        E::TagTicket(id) => state.tag_ticket(id, body),
         E::CreateCollection => state.create_collection(body),
         E::DeleteCollection(id) => state.delete_collection(id),
         E::CreateArticle => state.create_article(body),
@@ -530,6 +539,9 @@ mod tests {
         assert_eq!(at("/conversations/search"), ["POST SearchConversations"]);
         assert_eq!(at("/conversations/attributes/7"), ["DELETE ArchiveConversationAttribute(\"7\")"]);
         assert_eq!(at("/conversations/12/reply"), ["POST ReplyConversation(\"12\")"]);
+        assert_eq!(at("/conversations/12/tags/7"), ["DELETE UntagConversation(\"12\", \"7\")"]);
+        assert_eq!(at("/tickets/5/tags"), ["POST TagTicket(\"5\")"]);
+        assert_eq!(at("/ticket_states"), ["GET ListTicketStates"]);
         assert!(at("/nope").is_empty());
         assert_eq!(percent_decode("a%40b%2"), "a@b%2");
         assert_eq!(parse_query(Some("external_id=x%2By&z")).get("external_id").map(String::as_str), Some("x+y"));

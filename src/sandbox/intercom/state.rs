@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use super::body::{Body, numeric_id};
 use super::error::ApiError;
 use super::ids::{IdGen, Kind};
 
@@ -470,7 +471,7 @@ impl State {
 
     /// An admin by id text.
     pub(crate) fn admin(&self, id: &str) -> Option<&Admin> {
-        let id = super::body::numeric_id(id)?;
+        let id = numeric_id(id)?;
         self.admins.iter().find(|admin| admin.id == id)
     }
 
@@ -481,7 +482,7 @@ impl State {
 
     /// A team by id text.
     pub(crate) fn team(&self, id: &str) -> Option<&Team> {
-        let id = super::body::numeric_id(id)?;
+        let id = numeric_id(id)?;
         self.teams.iter().find(|team| team.id == id)
     }
 
@@ -495,56 +496,74 @@ impl State {
         self.deleted.entry(kind).or_default().push(id);
     }
 
-    /// The JSON form of an author: `{type, id, name, email}`.
+    /// The JSON form of an author: `{type, id, name, email}`; `email` (an email address when
+    /// present) is left out for an author who has none.
     pub(crate) fn render_author(&self, author: &Author) -> Value {
-        match author {
+        let (kind, id, name, email) = match author {
             Author::Admin(id) => match self.admins.iter().find(|admin| admin.id == *id) {
-                Some(admin) => {
-                    json!({ "type": "admin", "id": id.to_string(), "name": admin.name, "email": admin.email })
-                }
-                None => json!({ "type": "admin", "id": id.to_string(), "name": null, "email": null }),
+                Some(admin) => ("admin", id.to_string(), Some(admin.name.as_str()), Some(admin.email.as_str())),
+                None => ("admin", id.to_string(), None, None),
             },
             Author::Contact(id) => match self.contacts.get(id) {
-                Some(contact) => json!({
-                    "type": contact.role, "id": id, "name": contact.name, "email": contact.email,
-                }),
-                None => json!({ "type": "user", "id": id, "name": null, "email": null }),
+                Some(contact) => (contact.role.as_str(), id.clone(), contact.name.as_deref(), contact.email.as_deref()),
+                None => ("user", id.clone(), None, None),
             },
+        };
+        let mut rendered = json!({ "type": kind, "id": id, "name": name });
+        if let Some(email) = email {
+            rendered["email"] = json!(email);
         }
+        rendered
     }
 
-    /// The JSON form of attachments.
+    /// The JSON form of attachments. `filesize`, `width` and `height` are integers when known;
+    /// the sandbox knows the size of uploaded files only, and no image dimensions, so the rest
+    /// are left out.
     pub(crate) fn render_attachments(attachments: &[Attachment]) -> Value {
         attachments
             .iter()
             .map(|attachment| {
-                json!({
+                let mut rendered = json!({
                     "type": "upload",
                     "name": attachment.name,
                     "url": attachment.url,
                     "content_type": attachment.content_type,
-                    "filesize": attachment.filesize,
-                    "width": null,
-                    "height": null,
-                })
+                });
+                if let Some(size) = attachment.filesize {
+                    rendered["filesize"] = json!(size);
+                }
+                rendered
             })
             .collect()
     }
 
     /// Tags applied to an object, as `tag` objects with `applied_at`/`applied_by`.
     pub(crate) fn render_applied_tags(&self, tags: &BTreeMap<u64, Applied>) -> Vec<Value> {
-        tags.iter()
-            .filter_map(|(id, applied)| {
-                let tag = self.tags.get(id)?;
-                Some(json!({
-                    "type": "tag",
-                    "id": id.to_string(),
-                    "name": tag.name,
-                    "applied_at": applied.at,
-                    "applied_by": { "type": "admin", "id": applied.by.to_string() },
-                }))
-            })
-            .collect()
+        tags.iter().filter_map(|(id, applied)| self.render_applied_tag(*id, *applied)).collect()
+    }
+
+    /// One applied tag: `{type: "tag", id, name, applied_at, applied_by}`; `None` for an unknown
+    /// tag.
+    pub(crate) fn render_applied_tag(&self, id: u64, applied: Applied) -> Option<Value> {
+        let tag = self.tags.get(&id)?;
+        Some(json!({
+            "type": "tag",
+            "id": id.to_string(),
+            "name": tag.name,
+            "applied_at": applied.at,
+            "applied_by": { "type": "admin", "id": applied.by.to_string() },
+        }))
+    }
+
+    /// The tag and admin of a tag application (`POST /conversations/{id}/tags`,
+    /// `POST /tickets/{id}/tags`): `{id, admin_id}`, both required, the tag and the admin must
+    /// exist.
+    pub(crate) fn tag_application(&self, body: Body) -> Result<(u64, u64), ApiError> {
+        let tag = body.id("id")?.ok_or_else(|| ApiError::missing("id is a required parameter").with_field("id"))?;
+        let admin = body.id("admin_id")?.ok_or_else(|| ApiError::missing("admin_id is a required parameter"))?;
+        let admin = self.require_admin(&admin)?;
+        let tag = numeric_id(&tag).filter(|tag| self.tags.contains_key(tag)).ok_or_else(tag_not_found)?;
+        Ok((tag, admin))
     }
 
     /// The whole state, for tests to compare. Deterministic for a given seed and request
@@ -575,6 +594,11 @@ impl State {
             "deleted": deleted,
         })
     }
+}
+
+/// 404 `tag_not_found`: an unknown tag, or one not applied to the object it is removed from.
+pub(crate) fn tag_not_found() -> ApiError {
+    ApiError::not_found("tag_not_found", "Tag not found")
 }
 
 fn tag_ids(tags: &BTreeMap<u64, Applied>) -> Vec<String> {

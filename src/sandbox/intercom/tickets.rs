@@ -8,7 +8,7 @@ use super::body::{Body, numeric_id};
 use super::error::{ApiError, ApiResult};
 use super::ids::Kind;
 use super::routes::list;
-use super::state::{Author, Part, Stamp, State, Ticket, TicketType, TicketTypeAttribute};
+use super::state::{Applied, Author, Part, Stamp, State, Ticket, TicketType, TicketTypeAttribute};
 use super::workspace::merge_attributes;
 
 /// Ticket type categories.
@@ -438,6 +438,50 @@ impl State {
         Ok(Some(rendered))
     }
 
+    /// `POST /tickets/{id}/tags`: `{id, admin_id}`, like a conversation's.
+    pub(crate) fn tag_ticket(&mut self, id: &str, body: Body) -> ApiResult {
+        let id = self.ticket_id(id)?;
+        let (tag, admin) = self.tag_application(body)?;
+        let now = self.now;
+        let ticket =
+            self.tickets.get_mut(&id).ok_or_else(|| ApiError::not_found("ticket_not_found", "Ticket not found"))?;
+        let applied = *ticket.tags.entry(tag).or_insert(Applied { at: now, by: admin });
+        ticket.updated_at = now;
+        Ok(self.render_applied_tag(tag, applied))
+    }
+
+    /// `GET /ticket_states`: the workspace's states (one per category, shared by every ticket
+    /// type), each with the ticket types it belongs to.
+    pub(crate) fn list_ticket_states(&mut self) -> ApiResult {
+        let ticket_types: Vec<Value> = self
+            .ticket_types
+            .values()
+            .map(|ticket_type| {
+                json!({
+                    "type": "ticket_type",
+                    "id": ticket_type.id.to_string(),
+                    "name": ticket_type.name,
+                    "description": ticket_type.description,
+                    "icon": ticket_type.icon,
+                    "archived": ticket_type.archived,
+                    "is_internal": ticket_type.is_internal,
+                    "category": ticket_type.category,
+                })
+            })
+            .collect();
+        let states = self
+            .ticket_states
+            .iter()
+            .map(|state| {
+                let mut rendered = self.render_ticket_state(state.id);
+                rendered["archived"] = json!(false);
+                rendered["ticket_types"] = json!({ "type": "list", "data": ticket_types });
+                rendered
+            })
+            .collect();
+        Ok(Some(list(states)))
+    }
+
     /// `DELETE /tickets/{id}`.
     pub(crate) fn delete_ticket(&mut self, id: &str) -> ApiResult {
         let id = self.ticket_id(id)?;
@@ -499,7 +543,7 @@ impl State {
             .collect();
         let skip = ticket.parts.len().saturating_sub(500);
         let parts: Vec<Value> = ticket.parts[skip..].iter().map(|part| self.render_part(part, "ticket_part")).collect();
-        json!({
+        let mut rendered = json!({
             "type": "ticket",
             "id": ticket.id.to_string(),
             "ticket_id": ticket.ticket_number.to_string(),
@@ -513,13 +557,17 @@ impl State {
             "created_at": ticket.created_at.at,
             "updated_at": ticket.updated_at,
             "open": ticket.open,
-            "snoozed_until": ticket.snoozed_until,
             "linked_objects": { "type": "list", "data": [], "total_count": 0, "has_more": false },
             "ticket_parts": { "type": "ticket_part.list", "ticket_parts": parts, "total_count": ticket.parts.len() },
             "is_shared": ticket.is_shared,
             "previous_ticket_state_id": ticket.previous_state_id.map(|id| id.to_string()),
             "tags": { "type": "tag.list", "tags": self.render_applied_tags(&ticket.tags) },
-        })
+        });
+        // An integer when snoozed; absent otherwise, as in the description's examples.
+        if let Some(until) = ticket.snoozed_until {
+            rendered["snoozed_until"] = json!(until);
+        }
+        rendered
     }
 }
 

@@ -341,14 +341,14 @@ pub(crate) fn merge_attributes(target: &mut Map<String, Value>, values: &Map<Str
     }
 }
 
-/// An admin object.
+/// An admin object. Teammates without a job title have no `job_title` (a string when present),
+/// as in the description's example of `GET /admins`.
 pub(crate) fn render_admin(admin: &Admin) -> Value {
     json!({
         "type": "admin",
         "id": admin.id.to_string(),
         "name": admin.name,
         "email": admin.email,
-        "job_title": null,
         "away_mode_enabled": false,
         "away_mode_reassign": false,
         "away_status_reason_id": null,
@@ -374,7 +374,15 @@ pub(crate) fn render_tag(tag: &Tag) -> Value {
     json!({ "type": "tag", "id": tag.id.to_string(), "name": tag.name })
 }
 
+/// A custom data attribute. Its `data_type` is one of the five types attributes are read back
+/// with (`string`, `integer`, `float`, `boolean`, `date`): a list of `options` reads back as a
+/// `string` with its `options`, a `datetime` as a `date`.
 fn render_data_attribute(attribute: &DataAttribute) -> Value {
+    let data_type = match attribute.data_type.as_str() {
+        "options" => "string",
+        "datetime" => "date",
+        other => other,
+    };
     let mut rendered = json!({
         "type": "data_attribute",
         "id": attribute.id,
@@ -383,7 +391,7 @@ fn render_data_attribute(attribute: &DataAttribute) -> Value {
         "full_name": format!("custom_attributes.{}", attribute.name),
         "label": attribute.name,
         "description": attribute.description.clone().unwrap_or_default(),
-        "data_type": attribute.data_type,
+        "data_type": data_type,
         "api_writable": true,
         "ui_writable": true,
         "messenger_writable": attribute.messenger_writable,
