@@ -726,3 +726,31 @@ async fn the_dump_is_the_same_for_the_same_seed_and_requests() {
     let other = scenario(43).await;
     assert_ne!(first["contacts"][0]["id"], other["contacts"][0]["id"], "ids depend on the seed");
 }
+
+/// `cutover sandbox intercom` serves on the port it prints, with the window and rate it was given.
+#[tokio::test]
+async fn the_sandbox_command_serves_with_its_options() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .args(["sandbox", "intercom", "--port", "0", "--rate", "2", "--window", "1", "--token", "cli-token"])
+        .env_remove("INTERCOM_TOKEN")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let first = std::io::BufReader::new(stdout).lines().next().expect("a line").expect("utf-8");
+    let url =
+        first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("the URL is printed").to_owned();
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    let mut last_body = String::new();
+    for _ in 0..3 {
+        let response = client.get(format!("{url}/admins")).bearer_auth("cli-token").send().await.expect("answers");
+        statuses.push(response.status().as_u16());
+        last_body = response.text().await.expect("body");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(statuses, [200, 200, 429], "{last_body}");
+    assert!(last_body.contains("rate_limit_exceeded"), "{last_body}");
+}

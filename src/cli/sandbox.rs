@@ -35,9 +35,12 @@ struct IntercomSandbox {
     /// The bearer token the sandbox accepts; other tokens get 401.
     #[arg(long, env = "INTERCOM_TOKEN", default_value = "sandbox-token", hide_env_values = true)]
     token: String,
-    /// Requests allowed per 10-second window (Intercom's default is 1666, i.e. 10,000 a minute).
+    /// Requests allowed per window (Intercom's default is 1666 per 10 s, i.e. 10,000 a minute).
     #[arg(long, default_value_t = 1666)]
     rate: u32,
+    /// The rate-limit window in seconds (Intercom's is 10).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    window: u64,
     /// Delay added before every response, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
@@ -68,6 +71,7 @@ impl IntercomSandbox {
         let config = SandboxConfig {
             token: self.token,
             rate_limit: self.rate,
+            window: Duration::from_secs(self.window.max(1)),
             latency: Duration::from_millis(self.latency_ms),
             faults: FaultConfig { rate: self.faults, ..FaultConfig::default() },
             ..SandboxConfig::default()
