@@ -30,6 +30,7 @@
 //! - **Values.** Records carry runtime [`Value`]s typed by the source's schema lock
 //!   ([`value_from_json`]); the sink receives mapped records as JSON ([`value_to_json`]).
 
+pub mod destination;
 pub mod error;
 pub mod file;
 pub mod intercom;
@@ -38,6 +39,7 @@ pub mod records;
 use crate::check::schema::SchemaLock;
 use crate::run::value::Value;
 
+pub use destination::{Capability, Deletion, Destination, Mismatch, Outgoing, WriteError, WriteMode, Written};
 pub use error::DriverError;
 pub use file::{FileSink, FileSource};
 pub use records::{value_from_json, value_to_json};
