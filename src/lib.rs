@@ -28,6 +28,7 @@ pub mod scalar;
 pub mod source;
 pub mod span;
 pub mod spec;
+pub mod state;
 pub mod suggest;
 
 pub use cli::run;

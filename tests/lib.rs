@@ -11,4 +11,5 @@ mod robustness;
 mod run;
 mod sandbox_intercom;
 mod snapshot;
+mod state;
 mod support;
