@@ -154,12 +154,15 @@ pub trait Destination: Send + Sync + 'static {
     /// Make sure the custom attributes exist (the schema phase, before any record). Returns the
     /// names created now; attributes that already exist with a compatible type are left alone,
     /// one with a conflicting type is an error.
-    fn prepare_attributes(&self, attributes: &[NewAttribute])
-    -> impl Future<Output = Result<Vec<String>, WriteError>> + Send;
+    fn prepare_attributes(
+        &self,
+        attributes: &[NewAttribute],
+    ) -> impl Future<Output = Result<Vec<String>, WriteError>> + Send;
 
     /// The id of the existing record of `kind` (a [`WriteMode::Match`] kind) whose identity is
     /// `key` (an admin's email, a team's name), or `None`.
-    fn match_existing(&self, kind: &str, key: &Json) -> impl Future<Output = Result<Option<String>, WriteError>> + Send;
+    fn match_existing(&self, kind: &str, key: &Json)
+    -> impl Future<Output = Result<Option<String>, WriteError>> + Send;
 
     /// Create the record with everything it carries (follow-up calls included).
     fn create(&self, record: &Outgoing) -> impl Future<Output = Result<Written, WriteError>> + Send;
