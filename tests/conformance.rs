@@ -392,6 +392,11 @@ async fn exercise(client: &Client) {
     assert_eq!(client.find_company("acme").await.unwrap().map(|found| found.id), Some(company.clone()));
     assert_eq!(client.find_company("nobody").await.unwrap(), None);
     client.attach_company(&ann, &company).await.unwrap();
+    let read = client.get_company(&company).await.unwrap().expect("the company exists");
+    assert_eq!((read.company_id.as_deref(), read.plan.as_deref()), (Some("acme"), Some("pro")));
+    let read = client.get_contact(&ann).await.unwrap().expect("the contact exists");
+    assert_eq!(read.companies.map(|listed| listed.ids), Some(vec![company.clone()]));
+    assert_eq!(client.list_contact_notes(&ann).await.unwrap().len(), 1);
     client.archive_contact(&bob).await.unwrap();
 
     // A conversation with its history, attributes, tags, assignment and state.
@@ -420,6 +425,7 @@ async fn exercise(client: &Client) {
             "ticket_id": 42, "priority": "high", "vip": true, "score": 4.5, "summary": "Fire, put out",
             "due": 1_600_086_400,
         })),
+        company_id: Some(company.clone()),
     };
     client.update_conversation(&conversation, &update).await.unwrap();
     let fire = sink.tag("fire").await.unwrap();

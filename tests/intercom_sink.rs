@@ -481,8 +481,11 @@ async fn a_conversation_is_migrated_with_history_and_read_back() {
     };
     client.reply_conversation(&id, &from_contact).await.unwrap();
 
-    let update =
-        ConversationUpdate { title: Some("Printer fire".into()), custom_attributes: map(json!({"ticket_id": 42})) };
+    let update = ConversationUpdate {
+        title: Some("Printer fire".into()),
+        custom_attributes: map(json!({"ticket_id": 42})),
+        company_id: None,
+    };
     client.update_conversation(&id, &update).await.unwrap();
     client.assign_conversation(&id, &me.id, &Assignee::Admin(me.id.clone())).await.unwrap();
     client.assign_conversation(&id, &me.id, &Assignee::Team(team.id.clone())).await.unwrap();
@@ -802,7 +805,8 @@ async fn a_validation_error_is_not_retried_and_carries_code_and_message() {
     let (sandbox, client) = start().await;
     let ann = user(&client, "ann").await;
     let id = client.create_conversation(&new_conversation(&ann, "Hi", 1_600_000_000)).await.unwrap().conversation_id;
-    let update = ConversationUpdate { title: None, custom_attributes: map(json!({"no_such_attribute": 1})) };
+    let update =
+        ConversationUpdate { title: None, custom_attributes: map(json!({"no_such_attribute": 1})), company_id: None };
     let error = client.update_conversation(&id, &update).await.unwrap_err();
     let SinkError::Rejected { status, .. } = &error else { panic!("{error:?}") };
     assert!((400..500).contains(status), "{error}");

@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod conformance;
+mod destination;
 mod expr;
 mod file_driver;
 mod generate;

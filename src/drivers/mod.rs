@@ -41,7 +41,7 @@ use crate::run::value::Value;
 
 pub use destination::{Capability, Deletion, Destination, Mismatch, Outgoing, WriteError, WriteMode, Written};
 pub use error::DriverError;
-pub use file::{FileSink, FileSource};
+pub use file::{FileDestination, FileSink, FileSource};
 pub use records::{value_from_json, value_to_json};
 
 /// A record as read: its source id and the values of the requested fields, in request order.

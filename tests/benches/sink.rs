@@ -215,6 +215,7 @@ async fn migrate_conversation(
     let update = ConversationUpdate {
         title: Some(format!("Ticket #{serial}")),
         custom_attributes: map(json!({"original_ticket_id": serial.to_string()})),
+        company_id: None,
     };
     client.update_conversation(&id, &update).await?;
     for tag in 0..shape.tags {

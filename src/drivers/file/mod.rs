@@ -22,8 +22,10 @@
 //!
 //! [`FileSink`] appends one line per written record to `<kind>.ndjson`: `_object` (the source
 //! object), `_source_id`, then the mapped fields in sorted key order (nested objects too), so the
-//! output is stable and diffs well.
+//! output is stable and diffs well. [`FileDestination`] (`destination.rs`) writes through it for
+//! `run --dry-run`.
 
+pub mod destination;
 pub mod discover;
 
 use std::collections::{BTreeMap, HashMap};
@@ -39,6 +41,7 @@ use crate::check::schema::{FieldSchema, SchemaLock};
 use crate::drivers::{Batch, Cursor, DriverError, Record, Sink, Source, value_from_json, value_to_json};
 use crate::run::value::Value;
 
+pub use destination::FileDestination;
 pub use discover::discover;
 
 /// The extension of data files.
@@ -233,6 +236,33 @@ impl FileSink {
         &self.dir
     }
 
+    /// Append one line to `<kind>.ndjson`: a JSON object of `entries` in the given order, nested
+    /// objects with sorted keys. Returns the line's number in the file (from 1). The line is
+    /// buffered until [`Sink::finish`].
+    pub fn append(&mut self, kind: &str, entries: &[(&str, &Json)]) -> Result<u64, DriverError> {
+        let bad_name = kind.is_empty()
+            || kind.starts_with('.')
+            || kind.chars().any(|c| matches!(c, '/' | '\\' | ':') || c.is_control());
+        if bad_name {
+            let message = "a kind must be usable as a file name (no `/`, `\\`, `:` or leading `.`)".to_owned();
+            return Err(DriverError::Rejected { kind: kind.to_owned(), message });
+        }
+        let mut line = String::from("{");
+        for (index, (key, value)) in entries.iter().enumerate() {
+            if index > 0 {
+                line.push(',');
+            }
+            write_sorted(&Json::from(*key), &mut line);
+            line.push(':');
+            write_sorted(value, &mut line);
+        }
+        line.push_str("}\n");
+        let output = self.output(kind)?;
+        output.writer.write_all(line.as_bytes()).map_err(|error| DriverError::io(&output.path, error))?;
+        output.lines += 1;
+        Ok(output.lines)
+    }
+
     fn output(&mut self, kind: &str) -> Result<&mut Output, DriverError> {
         if !self.outputs.contains_key(kind) {
             let path = self.dir.join(format!("{kind}{EXTENSION}"));
@@ -278,34 +308,17 @@ impl Sink for FileSink {
         id: &Value,
         record: &serde_json::Map<String, Json>,
     ) -> Result<String, DriverError> {
-        let bad_name = kind.is_empty()
-            || kind.starts_with('.')
-            || kind.chars().any(|c| matches!(c, '/' | '\\' | ':') || c.is_control());
-        if bad_name {
-            let message = "a kind must be usable as a file name (no `/`, `\\`, `:` or leading `.`)".to_owned();
-            return Err(DriverError::Rejected { kind: kind.to_owned(), message });
-        }
         if let Some(reserved) = ["_object", "_source_id"].into_iter().find(|key| record.contains_key(*key)) {
             let message = format!("`{reserved}` is reserved for the record's provenance");
             return Err(DriverError::Rejected { kind: kind.to_owned(), message });
         }
-        let mut line = String::from("{\"_object\":");
-        write_sorted(&Json::from(object), &mut line);
-        line.push_str(",\"_source_id\":");
-        write_sorted(&value_to_json(id), &mut line);
-        let mut fields: Vec<_> = record.iter().collect();
-        fields.sort_unstable_by_key(|(key, _)| key.as_str());
-        for (key, value) in fields {
-            line.push(',');
-            write_sorted(&Json::from(key.as_str()), &mut line);
-            line.push(':');
-            write_sorted(value, &mut line);
-        }
-        line.push_str("}\n");
-        let output = self.output(kind)?;
-        output.writer.write_all(line.as_bytes()).map_err(|error| DriverError::io(&output.path, error))?;
-        output.lines += 1;
-        Ok(format!("file-{kind}-{}", output.lines))
+        let (object, source_id) = (Json::from(object), value_to_json(id));
+        let mut entries: Vec<(&str, &Json)> = vec![("_object", &object), ("_source_id", &source_id)];
+        let mut fields: Vec<_> = record.iter().map(|(key, value)| (key.as_str(), value)).collect();
+        fields.sort_unstable_by_key(|(key, _)| *key);
+        entries.extend(fields);
+        let line = self.append(kind, &entries)?;
+        Ok(format!("file-{kind}-{line}"))
     }
 
     fn finish(&mut self) -> Result<(), DriverError> {

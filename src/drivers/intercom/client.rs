@@ -315,13 +315,19 @@ impl Client {
         let call = Call { operation, path: url.path().to_owned() };
         let policy = &self.inner.retry;
         let mut attempts = 0;
+        // Whether an earlier attempt may have been applied: a 409 after it may be our own doing.
+        let mut unclear_before = false;
         loop {
             attempts += 1;
             let (last, maybe_applied) = match self.attempt(&call, url.clone(), body).await {
                 Attempt::Answered(answer) => return Ok(answer),
+                Attempt::Final(SinkError::Conflict { call, existing_id, message, .. }) if unclear_before => {
+                    return Err(SinkError::Conflict { call, existing_id, message, after_unclear_attempt: true });
+                }
                 Attempt::Final(error) => return Err(error),
                 Attempt::Failed { last, maybe_applied } => (last, maybe_applied),
             };
+            unclear_before |= maybe_applied;
             if maybe_applied && !operation.is_idempotent() {
                 return Err(SinkError::Ambiguous { call, attempts, last });
             }

@@ -106,6 +106,11 @@ pub enum SinkError {
         existing_id: String,
         /// Intercom's message.
         message: String,
+        /// An earlier attempt of this same call got no clear answer (a timeout, a reset after
+        /// sending, a 5xx) before this attempt got the 409: the earlier attempt may have created
+        /// the contact, so the existing contact may be this call's own rather than one that was
+        /// there before.
+        after_unclear_attempt: bool,
     },
     /// A request that creates something (a conversation, a reply, a note, a ticket) got no
     /// clear answer (a timeout, a connection reset after sending, a 5xx): it may or may not have
@@ -164,7 +169,7 @@ impl SinkError {
                 Some((existing_id(message)?, message.to_owned()))
             })
         {
-            return SinkError::Conflict { call, existing_id, message };
+            return SinkError::Conflict { call, existing_id, message, after_unclear_attempt: false };
         }
         SinkError::Rejected { call, status, errors, request_id, body }
     }
@@ -260,9 +265,14 @@ impl fmt::Display for SinkError {
                 }
                 Ok(())
             }
-            SinkError::Conflict { call, existing_id, .. } => {
+            SinkError::Conflict { call, existing_id, after_unclear_attempt: false, .. } => {
                 write!(f, "{call}: a matching contact already exists with id {existing_id}")
             }
+            SinkError::Conflict { call, existing_id, after_unclear_attempt: true, .. } => write!(
+                f,
+                "{call}: a matching contact exists with id {existing_id}, possibly created by an earlier attempt of \
+                 this call that got no clear answer"
+            ),
             SinkError::Ambiguous { call, attempts, last } => write!(
                 f,
                 "{call}: outcome unknown after attempt {attempts} ({last}); it may have been applied, so it was \

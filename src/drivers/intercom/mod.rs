@@ -21,21 +21,29 @@
 //!   by name, and tags by name, resolved once so that per-record work is only the record's own
 //!   calls ([`TicketTarget::requests_per_ticket`] gives that minimum, and
 //!   [`Client::request_counts`] what was actually sent).
+//! - [`IntercomDestination`] (`destination.rs`): the runner's
+//!   [`Destination`](crate::drivers::Destination) over the sink — records in the spec's
+//!   destination fields ([`record_fields`]) turned into operations, unclear creates settled by
+//!   lookups, follow-ups finished, records read back and compared ([`comparison`]).
 //!
 //! Everything here is `async` (tokio): the pacer needs many requests in flight to reach its
 //! budget. The synchronous [`Sink`](super::Sink) trait is bridged by the runner, which owns the
 //! ledger that records an intent before each non-idempotent call.
 
 pub mod client;
+pub mod comparison;
+pub mod destination;
 pub mod error;
 pub mod operations;
 pub mod pacer;
+pub mod record_fields;
 pub mod retry;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 pub use client::{API_VERSION, Client, ClientConfig, Endpoint, Region, RequestCounts, Token};
+pub use destination::IntercomDestination;
 pub use error::{ApiError, Call, SinkError, Transient};
 pub use operations::{Admin, Me, Operation, Tag, Team, TicketTarget};
 pub use pacer::{Pacer, PacerConfig, PacerStatus, RateLimit};

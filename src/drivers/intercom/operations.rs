@@ -77,6 +77,8 @@ pub enum Operation {
     CreateContactUnkeyed,
     /// `GET /contacts/find_by_external_id/{external_id}`
     FindContactByExternalId,
+    /// `GET /contacts/{id}`
+    GetContact,
     /// `POST /contacts/search`
     SearchContacts,
     /// `PUT /contacts/{id}`
@@ -87,6 +89,8 @@ pub enum Operation {
     DeleteContact,
     /// `POST /contacts/{id}/notes` (not safe to repeat)
     AddContactNote,
+    /// `GET /contacts/{id}/notes`
+    ListContactNotes,
     /// `POST /contacts/{id}/tags`
     TagContact,
     /// `POST /contacts/{id}/companies`
@@ -95,6 +99,8 @@ pub enum Operation {
     UpsertCompany,
     /// `GET /companies?company_id={company_id}`
     FindCompany,
+    /// `GET /companies/{id}`
+    GetCompany,
     /// `DELETE /companies/{id}`
     DeleteCompany,
     /// `GET /data_attributes?model={model}`
@@ -173,7 +179,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, in declaration order (`ALL[op as usize] == op`).
-    pub const ALL: [Operation; 52] = {
+    pub const ALL: [Operation; 55] = {
         use Operation::*;
         [
             Me,
@@ -182,15 +188,18 @@ impl Operation {
             CreateContact,
             CreateContactUnkeyed,
             FindContactByExternalId,
+            GetContact,
             SearchContacts,
             UpdateContact,
             ArchiveContact,
             DeleteContact,
             AddContactNote,
+            ListContactNotes,
             TagContact,
             AttachCompany,
             UpsertCompany,
             FindCompany,
+            GetCompany,
             DeleteCompany,
             ListDataAttributes,
             CreateDataAttribute,
@@ -263,15 +272,18 @@ impl Operation {
             FindContactByExternalId => {
                 ("find_contact_by_external_id", get, "/contacts/find_by_external_id/{external_id}", true)
             }
+            GetContact => ("get_contact", get, "/contacts/{id}", true),
             SearchContacts => ("search_contacts", post, "/contacts/search", true),
             UpdateContact => ("update_contact", put, "/contacts/{id}", true),
             ArchiveContact => ("archive_contact", post, "/contacts/{id}/archive", true),
             DeleteContact => ("delete_contact", delete, "/contacts/{id}", true),
             AddContactNote => ("add_contact_note", post, "/contacts/{id}/notes", false),
+            ListContactNotes => ("list_contact_notes", get, "/contacts/{id}/notes", true),
             TagContact => ("tag_contact", post, "/contacts/{id}/tags", true),
             AttachCompany => ("attach_company", post, "/contacts/{id}/companies", true),
             UpsertCompany => ("upsert_company", post, "/companies", true),
             FindCompany => ("find_company", get, "/companies?company_id={company_id}", true),
+            GetCompany => ("get_company", get, "/companies/{id}", true),
             DeleteCompany => ("delete_company", delete, "/companies/{id}", true),
             ListDataAttributes => ("list_data_attributes", get, "/data_attributes?model={model}", true),
             CreateDataAttribute => ("create_data_attribute", post, "/data_attributes", true),
@@ -547,9 +559,58 @@ pub struct Contact {
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Avatar image URL (Intercom nests it as `avatar.image_url`).
+    #[serde(default, deserialize_with = "avatar_url")]
+    pub avatar: Option<String>,
+    /// Owner (an admin id).
+    #[serde(default, deserialize_with = "optional_id")]
+    pub owner_id: Option<String>,
+    /// Signed up (Unix seconds).
+    #[serde(default)]
+    pub signed_up_at: Option<i64>,
+    /// Last seen (Unix seconds).
+    #[serde(default)]
+    pub last_seen_at: Option<i64>,
+    /// Unsubscribed from emails.
+    #[serde(default)]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// Created in Intercom (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last changed in Intercom (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// Applied tags, as the contact object lists them (ids only, at most 10).
+    #[serde(default)]
+    pub tags: Option<Listed>,
+    /// Attached companies, as the contact object lists them (ids only, at most 10).
+    #[serde(default)]
+    pub companies: Option<Listed>,
     /// Custom attributes.
     #[serde(default, deserialize_with = "object")]
     pub custom_attributes: Map<String, Value>,
+}
+
+/// The first few related objects an object lists inline (`{data: [{id}], total_count}`), as a
+/// contact lists its tags and companies.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Listed {
+    /// Their ids (at most 10 on a contact).
+    #[serde(default, rename = "data", deserialize_with = "listed_ids")]
+    pub ids: Vec<String>,
+    /// How many there are in all.
+    #[serde(default)]
+    pub total_count: Option<u64>,
+}
+
+impl Listed {
+    /// Whether `ids` holds all of them (nothing beyond the inline page).
+    pub fn is_complete(&self) -> bool {
+        self.total_count.is_none_or(|total| total as usize <= self.ids.len())
+    }
 }
 
 /// A company.
@@ -564,6 +625,47 @@ pub struct Company {
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
+    /// Plan name (Intercom nests it as `plan.name`).
+    #[serde(default, deserialize_with = "plan_name")]
+    pub plan: Option<String>,
+    /// Employees.
+    #[serde(default)]
+    pub size: Option<i64>,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Industry.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Monthly spend.
+    #[serde(default)]
+    pub monthly_spend: Option<i64>,
+    /// Created, in our system (Unix seconds).
+    #[serde(default)]
+    pub remote_created_at: Option<i64>,
+    /// Last changed in Intercom (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// Custom attributes.
+    #[serde(default, deserialize_with = "object")]
+    pub custom_attributes: Map<String, Value>,
+}
+
+/// A note on a contact.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Note {
+    /// Note id.
+    #[serde(deserialize_with = "id")]
+    pub id: String,
+    /// Body (HTML).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The teammate who wrote it.
+    #[serde(default)]
+    pub author: Option<Author>,
+    /// When it was written (Unix seconds; always the time of the request).
+    #[serde(default)]
+    pub created_at: Option<i64>,
 }
 
 /// A contact or company data attribute.
@@ -690,6 +792,8 @@ pub struct Conversation {
     pub title: Option<String>,
     /// Creation time (Unix seconds).
     pub created_at: Option<i64>,
+    /// Last change (Unix seconds): a reply, an update, an assignment, a state change, a tag.
+    pub updated_at: Option<i64>,
     /// `open`, `closed` or `snoozed`.
     pub state: Option<String>,
     /// Open.
@@ -704,6 +808,8 @@ pub struct Conversation {
     pub tags: Vec<Tag>,
     /// Conversation attributes.
     pub custom_attributes: Map<String, Value>,
+    /// The company it is about (Intercom's company id).
+    pub company_id: Option<String>,
     /// The opening message.
     pub source: Option<ConversationSource>,
     /// Contacts in the conversation.
@@ -725,6 +831,8 @@ impl<'de> Deserialize<'de> for Conversation {
             #[serde(default)]
             created_at: Option<i64>,
             #[serde(default)]
+            updated_at: Option<i64>,
+            #[serde(default)]
             state: Option<String>,
             #[serde(default)]
             open: Option<bool>,
@@ -738,6 +846,8 @@ impl<'de> Deserialize<'de> for Conversation {
             tags: Option<Tags>,
             #[serde(default, deserialize_with = "object")]
             custom_attributes: Map<String, Value>,
+            #[serde(default)]
+            company: Option<Reference>,
             #[serde(default)]
             source: Option<ConversationSource>,
             #[serde(default)]
@@ -756,11 +866,6 @@ impl<'de> Deserialize<'de> for Conversation {
             contacts: Vec<Reference>,
         }
         #[derive(Deserialize)]
-        struct Reference {
-            #[serde(deserialize_with = "id")]
-            id: String,
-        }
-        #[derive(Deserialize)]
         struct Parts {
             #[serde(default)]
             conversation_parts: Vec<Part>,
@@ -774,6 +879,7 @@ impl<'de> Deserialize<'de> for Conversation {
             id: raw.id,
             title: raw.title,
             created_at: raw.created_at,
+            updated_at: raw.updated_at,
             state: raw.state,
             open: raw.open,
             admin_assignee_id: assignee(raw.admin_assignee_id),
@@ -781,6 +887,7 @@ impl<'de> Deserialize<'de> for Conversation {
             snoozed_until: raw.snoozed_until,
             tags: raw.tags.map(|tags| tags.tags).unwrap_or_default(),
             custom_attributes: raw.custom_attributes,
+            company_id: raw.company.map(|company| company.id),
             source: raw.source,
             contact_ids: raw.contacts.map(|list| list.contacts.into_iter().map(|c| c.id).collect()).unwrap_or_default(),
             parts_total: raw.conversation_parts.as_ref().and_then(|parts| parts.total_count),
@@ -1138,6 +1245,9 @@ pub struct ConversationUpdate {
     /// Conversation attributes.
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub custom_attributes: Map<String, Value>,
+    /// The company the conversation is about (Intercom's company id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
 }
 
 /// Who a conversation is assigned to.
@@ -1361,6 +1471,13 @@ impl Client {
         self.search_contacts(&SearchQuery::equals(format!("custom_attributes.{name}"), value)).await
     }
 
+    /// `GET /contacts/{id}`; `None` when there is no such contact.
+    pub async fn get_contact(&self, contact_id: &str) -> Result<Option<Contact>, SinkError> {
+        found(self.call(Operation::GetContact, &["contacts", contact_id], &[], None).await)?
+            .map(|a| a.json())
+            .transpose()
+    }
+
     /// `PUT /contacts/{id}`.
     pub async fn update_contact(&self, contact_id: &str, fields: &ContactFields) -> Result<Contact, SinkError> {
         self.call(Operation::UpdateContact, &["contacts", contact_id], &[], Some(&to_json(fields))).await?.json()
@@ -1415,6 +1532,26 @@ impl Client {
         Ok(self.call(Operation::AddContactNote, &path, &[], Some(&request)).await?.json::<Created>()?.id)
     }
 
+    /// `GET /contacts/{id}/notes`: the contact's notes, newest first (every page).
+    pub async fn list_contact_notes(&self, contact_id: &str) -> Result<Vec<Note>, SinkError> {
+        let path = ["contacts", contact_id, "notes"];
+        let mut notes = Vec::new();
+        let mut page = String::from("1");
+        for _ in 0..MAX_SEARCH_PAGES {
+            let answer = self.call(Operation::ListContactNotes, &path, &[("page", page.as_str())], None).await?;
+            let list: NotePage = answer.json()?;
+            let count = list.data.len();
+            notes.extend(list.data);
+            let total_pages = list.pages.and_then(|pages| pages.total_pages).unwrap_or(1);
+            let current: u64 = page.parse().unwrap_or(1);
+            if count == 0 || current >= total_pages {
+                break;
+            }
+            page = (current + 1).to_string();
+        }
+        Ok(notes)
+    }
+
     /// `POST /contacts/{id}/tags`.
     pub async fn tag_contact(&self, contact_id: &str, tag_id: &str) -> Result<(), SinkError> {
         let path = ["contacts", contact_id, "tags"];
@@ -1451,6 +1588,13 @@ impl Client {
             _ => value,
         };
         serde_json::from_value(company).map(Some).map_err(|error| answer.unexpected(error.to_string()))
+    }
+
+    /// `GET /companies/{id}` (Intercom's id); `None` when there is no such company.
+    pub async fn get_company(&self, company_id: &str) -> Result<Option<Company>, SinkError> {
+        found(self.call(Operation::GetCompany, &["companies", company_id], &[], None).await)?
+            .map(|a| a.json())
+            .transpose()
     }
 
     /// `DELETE /companies/{id}` (Intercom archives it asynchronously and detaches its contacts).
@@ -1589,25 +1733,25 @@ impl Client {
         Ok(CreatedPart { parent_id: conversation.id, part_id })
     }
 
-    /// `PUT /conversations/{id}`: title and conversation attributes.
+    /// `PUT /conversations/{id}`: title and conversation attributes; returns the conversation as
+    /// updated.
     pub async fn update_conversation(
         &self,
         conversation_id: &str,
         update: &ConversationUpdate,
-    ) -> Result<(), SinkError> {
+    ) -> Result<Conversation, SinkError> {
         let path = ["conversations", conversation_id];
-        self.call(Operation::UpdateConversation, &path, &[], Some(&to_json(update))).await?;
-        Ok(())
+        self.call(Operation::UpdateConversation, &path, &[], Some(&to_json(update))).await?.json()
     }
 
     /// `POST /conversations/{id}/parts` assignment, performed by `admin_id`. Teammate and team are
-    /// separate calls.
+    /// separate calls. Like the other part calls, returns the conversation after it.
     pub async fn assign_conversation(
         &self,
         conversation_id: &str,
         admin_id: &str,
         assignee: &Assignee,
-    ) -> Result<(), SinkError> {
+    ) -> Result<Conversation, SinkError> {
         let (kind, assignee_id) = match assignee {
             Assignee::Admin(id) => ("admin", id.as_str()),
             Assignee::Team(id) => ("team", id.as_str()),
@@ -1619,13 +1763,13 @@ impl Client {
     }
 
     /// `POST /conversations/{id}/parts` close, by `admin_id` (carries the import time).
-    pub async fn close_conversation(&self, conversation_id: &str, admin_id: &str) -> Result<(), SinkError> {
+    pub async fn close_conversation(&self, conversation_id: &str, admin_id: &str) -> Result<Conversation, SinkError> {
         let request = json!({"message_type": "close", "type": "admin", "admin_id": admin_id});
         self.conversation_part(Operation::CloseConversation, conversation_id, &request).await
     }
 
     /// `POST /conversations/{id}/parts` open, by `admin_id`.
-    pub async fn open_conversation(&self, conversation_id: &str, admin_id: &str) -> Result<(), SinkError> {
+    pub async fn open_conversation(&self, conversation_id: &str, admin_id: &str) -> Result<Conversation, SinkError> {
         let request = json!({"message_type": "open", "admin_id": admin_id});
         self.conversation_part(Operation::OpenConversation, conversation_id, &request).await
     }
@@ -1636,7 +1780,7 @@ impl Client {
         conversation_id: &str,
         admin_id: &str,
         until: i64,
-    ) -> Result<(), SinkError> {
+    ) -> Result<Conversation, SinkError> {
         let request = json!({"message_type": "snoozed", "admin_id": admin_id, "snoozed_until": until});
         self.conversation_part(Operation::SnoozeConversation, conversation_id, &request).await
     }
@@ -1863,14 +2007,14 @@ impl Client {
 
     // --- Helpers -------------------------------------------------------------------------------
 
+    /// `POST /conversations/{id}/parts`; returns the conversation after the part.
     async fn conversation_part(
         &self,
         operation: Operation,
         conversation_id: &str,
         request: &Value,
-    ) -> Result<(), SinkError> {
-        self.call(operation, &["conversations", conversation_id, "parts"], &[], Some(request)).await?;
-        Ok(())
+    ) -> Result<Conversation, SinkError> {
+        self.call(operation, &["conversations", conversation_id, "parts"], &[], Some(request)).await?.json()
     }
 
     /// Walk a search's pages (`pages.next.starting_after`, sent in the body) and collect the
@@ -1915,6 +2059,29 @@ impl Client {
 struct List<T> {
     #[serde(default = "Vec::new")]
     data: Vec<T>,
+}
+
+/// A page of `GET /contacts/{id}/notes`.
+#[derive(Deserialize)]
+struct NotePage {
+    #[serde(default)]
+    data: Vec<Note>,
+    #[serde(default)]
+    pages: Option<PageNumbers>,
+}
+
+/// The `pages` object of a page-numbered list.
+#[derive(Deserialize)]
+struct PageNumbers {
+    #[serde(default)]
+    total_pages: Option<u64>,
+}
+
+/// `{id}`, a reference to another object.
+#[derive(Deserialize)]
+struct Reference {
+    #[serde(deserialize_with = "id")]
+    id: String,
 }
 
 /// A request struct as JSON (they hold only strings, numbers, booleans and maps).
@@ -2009,9 +2176,10 @@ fn newest_part(parts: &[Part], reply: &Reply) -> Option<String> {
         .map(|part| part.id.clone())
 }
 
-/// Text for comparing message bodies: tags removed, whitespace collapsed (Intercom may wrap a
-/// plain-text body in `<p>`).
-fn plain_text(text: &str) -> String {
+/// Text for comparing message bodies: tags removed, the common character entities decoded,
+/// whitespace collapsed (Intercom may wrap a plain-text body in `<p>` and escape `&`, `<`, `>`).
+/// Both sides of a comparison go through it, so a body matches however the API rendered it.
+pub fn plain_text(text: &str) -> String {
     let mut plain = String::with_capacity(text.len());
     let mut in_tag = false;
     for c in text.chars() {
@@ -2025,7 +2193,15 @@ fn plain_text(text: &str) -> String {
             _ => {}
         }
     }
-    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+    let decoded = plain
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2063,6 +2239,39 @@ fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Err
 /// A list of values read as text, like ids (data attribute options may be numbers).
 fn strings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     ids(deserializer)
+}
+
+/// The ids of an inline list's `data` (`[{"type": "tag", "id": "7"}]`); null reads as empty.
+fn listed_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::Object(mut object) => id_text(object.remove("id").unwrap_or(Value::Null)).transpose(),
+                other => id_text(other).transpose(),
+            })
+            .collect(),
+        other => Err(D::Error::custom(format!("expected a list, found {other}"))),
+    }
+}
+
+/// A contact's avatar URL: `{"type": "avatar", "image_url": URL}`, a bare URL, or null.
+fn avatar_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(url) => Some(url),
+        Value::Object(object) => object.get("image_url").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    })
+}
+
+/// A company's plan name: `{"type": "plan", "id": …, "name": NAME}`, `{}` (no plan), or text.
+fn plan_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(name) => Some(name),
+        Value::Object(object) => object.get("name").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    })
 }
 
 /// A JSON object; null reads as empty.

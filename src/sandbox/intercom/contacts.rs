@@ -537,6 +537,14 @@ impl State {
         })))
     }
 
+    /// `GET /companies/{id}` (Intercom's id): 404 `company_not_found` for an unknown or deleted
+    /// (archived) company.
+    pub(crate) fn get_company(&mut self, id: &str) -> ApiResult {
+        let company =
+            self.live_company(id).ok_or_else(|| ApiError::not_found("company_not_found", "Company Not Found"))?;
+        Ok(Some(self.render_company(company)))
+    }
+
     /// `DELETE /companies/{id}`: archives the company and detaches its contacts.
     pub(crate) fn delete_company(&mut self, id: &str) -> ApiResult {
         let company = self

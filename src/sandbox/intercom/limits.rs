@@ -1,5 +1,6 @@
 //! Rate-limit windows and fault selection.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::ids::mix;
@@ -24,6 +25,8 @@ pub(crate) struct Limits {
     faults: FaultConfig,
     seed: u64,
     draws: u64,
+    /// Faults for the next write requests, before any drawn from `faults`.
+    queued: VecDeque<FaultKind>,
 }
 
 /// The current window: when it ends and how many requests it has seen.
@@ -51,7 +54,7 @@ impl Limits {
     /// given faults.
     pub(crate) fn new(limit: u32, window: Duration, faults: FaultConfig, seed: u64) -> Limits {
         let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 2).max(1);
-        Limits { limit, window_ms, window: None, faults, seed, draws: 0 }
+        Limits { limit, window_ms, window: None, faults, seed, draws: 0, queued: VecDeque::new() }
     }
 
     /// The message of a 429: Intercom's own wording for its 10-second window, the real length
@@ -84,6 +87,9 @@ impl Limits {
 
     /// The fault to inject into the next write request, if any.
     pub(crate) fn pick_fault(&mut self) -> Option<FaultKind> {
+        if let Some(kind) = self.queued.pop_front() {
+            return Some(kind);
+        }
         if self.faults.kinds.is_empty() || self.faults.rate <= 0.0 {
             return None;
         }
@@ -95,6 +101,11 @@ impl Limits {
         }
         let index = mix(self.seed ^ 0x4b49_4e44, self.draws) % self.faults.kinds.len() as u64;
         Some(self.faults.kinds[index as usize])
+    }
+
+    /// Makes the next `count` write requests fail with `kind`, whatever the configured rate.
+    pub(crate) fn queue_faults(&mut self, kind: FaultKind, count: usize) {
+        self.queued.extend(std::iter::repeat_n(kind, count));
     }
 
     /// Replaces the fault configuration (the generator keeps its position).
@@ -152,6 +163,10 @@ mod tests {
         assert_eq!(first, picks(3));
         let hits = first.iter().filter(|pick| pick.is_some()).count();
         assert!((60..140).contains(&hits), "{hits} faults in 200 draws at rate 0.5");
+        let mut queued = Limits::new(10, Duration::from_secs(10), FaultConfig::default(), 3);
+        queued.queue_faults(FaultKind::LostResponse, 2);
+        let picks: Vec<_> = (0..3).map(|_| queued.pick_fault()).collect();
+        assert_eq!(picks, [Some(FaultKind::LostResponse), Some(FaultKind::LostResponse), None]);
         let mut never = Limits::new(10, Duration::from_secs(10), FaultConfig::default(), 3);
         assert!((0..50).all(|_| never.pick_fault().is_none()));
         let mut always =

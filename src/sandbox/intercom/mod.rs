@@ -31,7 +31,7 @@
 //!   `GET`/`POST /contacts/{id}/notes`, `POST /contacts/{id}/tags`,
 //!   `POST /contacts/{id}/companies`.
 //! - Companies: `POST /companies` (upsert by `company_id`), `GET /companies?company_id=` (or
-//!   `name=`), `DELETE /companies/{id}` (archives).
+//!   `name=`), `GET /companies/{id}`, `DELETE /companies/{id}` (archives).
 //! - Attributes: `GET`/`POST /data_attributes`, `GET`/`POST /conversations/attributes`,
 //!   `DELETE /conversations/attributes/{id}` (archives).
 //! - Tags: `GET`/`POST /tags` (create or return, case-insensitively), `DELETE /tags/{id}`,
@@ -270,6 +270,13 @@ impl Sandbox {
     /// Replaces the fault configuration from the next request on.
     pub fn set_faults(&self, faults: FaultConfig) {
         self.shared.lock().limits.set_faults(faults);
+    }
+
+    /// Makes the next `count` write requests (POST, PUT, DELETE, searches included) fail with
+    /// `kind`, whatever [`FaultConfig::rate`] says; after them the configured faults apply again.
+    /// For tests that need exactly one failed attempt (a lost response, then a clean retry).
+    pub fn fail_next_writes(&self, kind: FaultKind, count: usize) {
+        self.shared.lock().limits.queue_faults(kind, count);
     }
 
     /// Stops serving: idle connections are closed, held responses end at once (their connections

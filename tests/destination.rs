@@ -1,0 +1,540 @@
+//! The runner's `Destination` contract: `IntercomDestination` against the sandbox over real HTTP
+//! (create, find, complete, verify, updated_at and delete per kind; unclear creates settled to
+//! exactly one record under lost responses and timeouts; matched vs created contacts; custom
+//! attributes prepared), and `FileDestination` for dry runs.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use cutover::check::NewAttribute;
+use cutover::check::schema::FieldType;
+use cutover::drivers::intercom::operations::{
+    ContactFields, ContactRole, ConversationUpdate, DataAttributeDraft, DataAttributeType,
+};
+use cutover::drivers::intercom::{
+    Client, ClientConfig, Endpoint, IntercomDestination, IntercomSink, RetryPolicy, Token,
+};
+use cutover::drivers::{Deletion, Destination, FileDestination, Outgoing, WriteError, WriteMode};
+use cutover::sandbox::intercom::{FaultConfig, FaultKind, Sandbox, SandboxConfig};
+use cutover::span::Span;
+
+fn config_for(sandbox: &Sandbox, timeout: Duration) -> ClientConfig {
+    ClientConfig {
+        retry: RetryPolicy { retries: 3, base: Duration::from_millis(20), cap: Duration::from_millis(200), seed: 7 },
+        timeout,
+        ..ClientConfig::new(Endpoint::Url(sandbox.base_url()), Token::new("sandbox-token"))
+    }
+}
+
+async fn start_with(config: SandboxConfig, timeout: Duration) -> (Sandbox, IntercomDestination) {
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let destination = IntercomDestination::connect(config_for(&sandbox, timeout))
+        .await
+        .unwrap()
+        .with_search_patience(5, Duration::from_millis(10));
+    (sandbox, destination)
+}
+
+async fn start() -> (Sandbox, IntercomDestination) {
+    let config = SandboxConfig { teams: vec!["Support".into(), "Billing".into()], ..SandboxConfig::default() };
+    start_with(config, Duration::from_secs(5)).await
+}
+
+fn client(destination: &IntercomDestination) -> &Client {
+    destination.sink().client()
+}
+
+fn record(kind: &str, fields: Value, parent: Option<&str>) -> Outgoing {
+    let Value::Object(fields) = fields else { panic!("fields must be an object") };
+    Outgoing { kind: kind.into(), fields, parent: parent.map(str::to_owned) }
+}
+
+fn reference(kind: &str, id: &str) -> Value {
+    json!({"kind": kind, "id": id})
+}
+
+fn attribute(kind: &str, name: &str, field_type: FieldType) -> NewAttribute {
+    NewAttribute { kind: kind.into(), name: name.into(), field_type, span: Span::detached() }
+}
+
+fn ann() -> Outgoing {
+    record(
+        "contact",
+        json!({"role": "user", "email": "ann@example.com", "external_id": "src-ann", "name": "Ann",
+               "signed_up_at": "2020-09-13T12:26:40Z", "tags": ["vip"]}),
+        None,
+    )
+}
+
+fn dumped(sandbox: &Sandbox, what: &str) -> Vec<Value> {
+    sandbox.dump()[what].as_array().cloned().unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts
+
+#[tokio::test]
+async fn a_contact_is_created_found_verified_updated_and_deleted() {
+    let (sandbox, destination) = start().await;
+    let company = destination.create(&record("company", json!({"company_id": "acme", "name": "Acme"}), None)).await;
+    let company = company.unwrap().id;
+    let mut contact = ann();
+    contact.fields.insert("companies".into(), json!([reference("company", &company)]));
+    let written = destination.create(&contact).await.unwrap();
+    assert!(!written.existed);
+    let contacts = dumped(&sandbox, "contacts");
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0]["signed_up_at"], json!(1_600_000_000), "{contacts:?}");
+    assert_eq!(destination.find(&contact).await.unwrap(), Some(written.id.clone()));
+    assert_eq!(destination.verify(&written.id, &contact).await.unwrap(), []);
+    // The written change time is the contact's after our last write (the company attachment).
+    let updated_at = destination.updated_at("contact", &written.id, None).await.unwrap();
+    assert_eq!(updated_at, written.updated_at);
+
+    // Someone renames her in Intercom: verify tells, the change time moves, complete puts it back.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let rename = ContactFields { name: Some("Ann Smith".into()), ..ContactFields::default() };
+    client(&destination).update_contact(&written.id, &rename).await.unwrap();
+    let mismatches = destination.verify(&written.id, &contact).await.unwrap();
+    assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+    assert_eq!((mismatches[0].field.as_str(), &mismatches[0].actual), ("name", &json!("Ann Smith")));
+    let edited = destination.updated_at("contact", &written.id, None).await.unwrap().unwrap();
+    assert!(edited > written.updated_at.unwrap(), "{edited} after {:?}", written.updated_at);
+    let completed = destination.complete(&written.id, &contact).await.unwrap();
+    assert_eq!(completed.id, written.id);
+    assert_eq!(destination.verify(&written.id, &contact).await.unwrap(), []);
+
+    assert_eq!(destination.delete("contact", &written.id, None).await.unwrap(), Deletion::Deleted);
+    assert_eq!(destination.delete("contact", &written.id, None).await.unwrap(), Deletion::AlreadyGone);
+    let gone = destination.verify(&written.id, &contact).await.unwrap();
+    assert_eq!((gone.len(), gone[0].field.as_str(), &gone[0].actual), (1, "id", &Value::Null));
+    assert!(matches!(destination.updated_at("contact", &written.id, None).await, Err(WriteError::Rejected(_))));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_contact_that_was_there_is_matched_and_left_alone() {
+    let (sandbox, destination) = start().await;
+    let existing = ContactFields {
+        role: Some(ContactRole::User),
+        email: Some("ann@example.com".into()),
+        name: Some("Ann from the CRM".into()),
+        ..ContactFields::default()
+    };
+    let existing = client(&destination).create_contact(&existing).await.unwrap().id;
+    let written = destination.create(&ann()).await.unwrap();
+    assert_eq!((written.id.as_str(), written.existed), (existing.as_str(), true));
+    let contacts = dumped(&sandbox, "contacts");
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0]["name"], json!("Ann from the CRM"), "a matched contact is not overwritten");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_conflict_caused_by_our_own_retried_create_is_not_existed() {
+    let (sandbox, destination) = start().await;
+    // The first attempt is applied and its response lost; the retry gets a 409 naming it.
+    sandbox.fail_next_writes(FaultKind::LostResponse, 1);
+    let written = destination.create(&ann()).await.unwrap();
+    assert!(!written.existed, "the contact is ours: rollback may delete it");
+    let statuses: Vec<u16> = sandbox
+        .requests()
+        .iter()
+        .filter(|request| request.method == "POST" && request.path == "/contacts")
+        .map(|request| request.status)
+        .collect();
+    assert_eq!(statuses, [200, 409]);
+    let contacts = dumped(&sandbox, "contacts");
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0]["id"], json!(written.id));
+    // The follow-up (the tag) was applied to it all the same.
+    assert_eq!(destination.verify(&written.id, &ann()).await.unwrap(), []);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unclear_lead_create_is_found_despite_search_lag() {
+    let config = SandboxConfig { search_lag: 3, ..SandboxConfig::default() };
+    let (sandbox, destination) = start_with(config, Duration::from_secs(5)).await;
+    let lead = record("contact", json!({"role": "lead", "email": "visitor@example.com", "name": "Visitor"}), None);
+    sandbox.fail_next_writes(FaultKind::LostResponse, 1);
+    let error = destination.create(&lead).await.unwrap_err();
+    assert!(matches!(error, WriteError::Ambiguous(_)), "{error:?}");
+    let contacts = dumped(&sandbox, "contacts");
+    assert_eq!(contacts.len(), 1, "applied once, not sent again");
+    // The first searches do not see it yet; find keeps looking instead of answering None.
+    assert_eq!(destination.find(&lead).await.unwrap(), contacts[0]["id"].as_str().map(str::to_owned));
+    let searches = sandbox.requests().iter().filter(|request| request.path == "/contacts/search").count();
+    assert!(searches > 1, "found only by searching again ({searches} searches)");
+    sandbox.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversations and parts
+
+/// A contact and the conversation record of the tests, with its attribute prepared.
+async fn conversation_setup(destination: &IntercomDestination) -> (String, Outgoing) {
+    let prepared = destination.prepare_attributes(&[attribute("conversation", "due", FieldType::Datetime)]).await;
+    assert_eq!(prepared.unwrap(), ["due"]);
+    let contact = destination.create(&ann()).await.unwrap().id;
+    let me = destination.sink().me().id.clone();
+    let team = destination.sink().team_by_name("Billing").unwrap().id.clone();
+    let conversation = record(
+        "conversation",
+        json!({
+            "from": reference("contact", &contact),
+            "body": "My printer is on fire",
+            "created_at": "2020-09-13T12:26:40Z",
+            "title": "Printer fire",
+            "state": "closed",
+            "admin_assignee": reference("admin", &me),
+            "team_assignee": reference("team", &team),
+            "tags": ["Fire", "hardware"],
+            "custom_attributes.due": "2020-09-14T12:26:40Z",
+        }),
+        None,
+    );
+    (contact, conversation)
+}
+
+#[tokio::test]
+async fn a_conversation_is_created_with_its_follow_ups_verified_and_completed() {
+    let (sandbox, destination) = start().await;
+    let (_, conversation) = conversation_setup(&destination).await;
+    let written = destination.create(&conversation).await.unwrap();
+    let conversations = dumped(&sandbox, "conversations");
+    assert_eq!(conversations.len(), 1);
+    let dumped_conversation = &conversations[0];
+    assert_eq!(dumped_conversation["title"], json!("Printer fire"));
+    assert_eq!(dumped_conversation["state"], json!("closed"));
+    assert_eq!(dumped_conversation["created_at"], json!(1_600_000_000));
+    assert_eq!(dumped_conversation["custom_attributes"]["due"], json!(1_600_086_400));
+    assert_eq!(destination.verify(&written.id, &conversation).await.unwrap(), []);
+    let updated_at = destination.updated_at("conversation", &written.id, None).await.unwrap();
+    assert!(updated_at.is_some());
+    assert_eq!(updated_at, written.updated_at, "the written time is the one after our last write");
+    assert_eq!(destination.find(&conversation).await.unwrap(), Some(written.id.clone()));
+
+    // An agent retitles it and reopens it: verify tells, and the change time moves on.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let update = ConversationUpdate { title: Some("Printer".into()), ..ConversationUpdate::default() };
+    client(&destination).update_conversation(&written.id, &update).await.unwrap();
+    let me = destination.sink().me().id.clone();
+    client(&destination).open_conversation(&written.id, &me).await.unwrap();
+    let mismatches: Vec<String> = destination
+        .verify(&written.id, &conversation)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|mismatch| format!("{}: {} != {}", mismatch.field, mismatch.expected, mismatch.actual))
+        .collect();
+    assert_eq!(mismatches, ["title: \"Printer fire\" != \"Printer\"", "state: \"closed\" != \"open\""]);
+    let edited = destination.updated_at("conversation", &written.id, None).await.unwrap();
+    assert!(edited > written.updated_at, "{edited:?} after {:?}", written.updated_at);
+    let completed = destination.complete(&written.id, &conversation).await.unwrap();
+    assert_eq!(destination.verify(&written.id, &conversation).await.unwrap(), []);
+    assert_eq!(destination.updated_at("conversation", &written.id, None).await.unwrap(), completed.updated_at);
+
+    assert_eq!(destination.delete("conversation", &written.id, None).await.unwrap(), Deletion::Deleted);
+    assert_eq!(destination.delete("conversation", &written.id, None).await.unwrap(), Deletion::AlreadyGone);
+    assert_eq!(dumped(&sandbox, "conversations"), Vec::<Value>::new());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failed_follow_up_is_incomplete_and_complete_finishes_it_once() {
+    let (sandbox, destination) = start().await;
+    let (contact, _) = conversation_setup(&destination).await;
+    // `priority` does not exist yet: the PUT after the create is refused.
+    let conversation = record(
+        "conversation",
+        json!({"from": reference("contact", &contact), "body": "Help", "created_at": "2020-09-13T12:26:40Z",
+               "state": "closed", "tags": ["billing"], "custom_attributes.priority": "high"}),
+        None,
+    );
+    let error = destination.create(&conversation).await.unwrap_err();
+    let WriteError::Incomplete { id, message } = &error else { panic!("{error:?}") };
+    assert!(message.contains("priority"), "{message}");
+    assert_eq!(dumped(&sandbox, "conversations")[0]["state"], json!("open"), "not finished yet");
+
+    destination.prepare_attributes(&[attribute("conversation", "priority", FieldType::Text)]).await.unwrap();
+    destination.complete(id, &conversation).await.unwrap();
+    let conversations = dumped(&sandbox, "conversations");
+    assert_eq!(conversations.len(), 1, "finished, not created again");
+    assert_eq!(conversations[0]["state"], json!("closed"));
+    assert_eq!(conversations[0]["custom_attributes"]["priority"], json!("high"));
+    assert_eq!(destination.verify(id, &conversation).await.unwrap(), []);
+    // complete is idempotent: a second call adds nothing to the timeline.
+    let parts = conversations[0]["parts"].as_array().unwrap().len();
+    destination.complete(id, &conversation).await.unwrap();
+    assert_eq!(dumped(&sandbox, "conversations")[0]["parts"].as_array().unwrap().len(), parts);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unclear_conversation_create_settles_to_exactly_one_conversation() {
+    for fault in [FaultKind::LostResponse, FaultKind::Timeout] {
+        let config = SandboxConfig {
+            faults: FaultConfig { hold: Duration::from_millis(800), ..FaultConfig::default() },
+            ..SandboxConfig::default()
+        };
+        let (sandbox, destination) = start_with(config, Duration::from_millis(300)).await;
+        let contact = destination.create(&ann()).await.unwrap().id;
+        let conversation = record(
+            "conversation",
+            json!({"from": reference("contact", &contact), "body": "Hello there", "created_at": "2020-09-13T12:26:40Z"}),
+            None,
+        );
+        sandbox.fail_next_writes(fault, 1);
+        let error = destination.create(&conversation).await.unwrap_err();
+        assert!(matches!(error, WriteError::Ambiguous(_)), "{fault:?}: {error:?}");
+        // The runner settles it: found, so it is not created again.
+        let found = destination.find(&conversation).await.unwrap();
+        let conversations = dumped(&sandbox, "conversations");
+        assert_eq!(conversations.len(), 1, "{fault:?}");
+        assert_eq!(found.as_deref(), conversations[0]["id"].as_str(), "{fault:?}");
+        // A conversation that was never created is not found.
+        let other = record(
+            "conversation",
+            json!({"from": reference("contact", &contact), "body": "Never sent", "created_at": "2020-09-13T12:26:40Z"}),
+            None,
+        );
+        assert_eq!(destination.find(&other).await.unwrap(), None);
+        sandbox.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn parts_are_replies_in_order_found_after_an_unclear_reply_and_never_deleted_alone() {
+    let (sandbox, destination) = start().await;
+    let (contact, conversation) = conversation_setup(&destination).await;
+    let id = destination.create(&conversation).await.unwrap().id;
+    let me = destination.sink().me().id.clone();
+    let parts = [
+        record(
+            "conversation_part",
+            json!({"author": reference("contact", &contact), "body": "Still burning", "created_at": "2020-09-13T12:30:00Z"}),
+            Some(&id),
+        ),
+        record(
+            "conversation_part",
+            json!({"author": reference("admin", &me), "body": "<p>Use water &amp; run</p>", "kind": "comment",
+                   "created_at": "2020-09-13T12:31:00Z"}),
+            Some(&id),
+        ),
+        record(
+            "conversation_part",
+            json!({"author": reference("admin", &me), "body": "escalate", "kind": "note",
+                   "created_at": "2020-09-13T12:32:00Z"}),
+            Some(&id),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for part in &parts {
+        let written = destination.create(part).await.unwrap();
+        assert_eq!(destination.verify(&written.id, part).await.unwrap(), []);
+        ids.push(written.id);
+    }
+    let dumped_parts = dumped(&sandbox, "conversations")[0]["parts"].as_array().unwrap().clone();
+    let replies: Vec<(&str, &str)> = dumped_parts
+        .iter()
+        .filter(|part| part["created_at"].is_i64())
+        .map(|part| (part["id"].as_str().unwrap(), part["part_type"].as_str().unwrap()))
+        .collect();
+    let expected: Vec<(&str, &str)> = ids.iter().map(String::as_str).zip(["comment", "comment", "note"]).collect();
+    assert_eq!(replies, expected, "in the order written, with their kinds");
+
+    // An unclear reply is settled by the parent's parts, and only that one matches.
+    let unclear = record(
+        "conversation_part",
+        json!({"author": reference("admin", &me), "body": "On my way", "created_at": "2020-09-13T12:40:00Z"}),
+        Some(&id),
+    );
+    sandbox.fail_next_writes(FaultKind::LostResponse, 1);
+    assert!(matches!(destination.create(&unclear).await, Err(WriteError::Ambiguous(_))));
+    let found = destination.find(&unclear).await.unwrap().expect("the reply was applied");
+    assert!(!ids.contains(&found));
+    assert_eq!(destination.verify(&found, &unclear).await.unwrap(), []);
+    assert_eq!(destination.find(&parts[1]).await.unwrap().as_ref(), Some(&ids[1]));
+
+    let capability = destination.capability("conversation_part");
+    assert!(!capability.updatable);
+    assert!(capability.deletable.unwrap_err().contains("deleted with its conversation"));
+    let deletion = destination.delete("conversation_part", &ids[0], Some(&id)).await.unwrap();
+    assert!(matches!(deletion, Deletion::Impossible(reason) if reason.contains("with its conversation")));
+    // A contact cannot write a note: refused before anything is sent.
+    let note_by_contact = record(
+        "conversation_part",
+        json!({"author": reference("contact", &contact), "body": "x", "kind": "note"}),
+        Some(&id),
+    );
+    assert!(matches!(destination.create(&note_by_contact).await, Err(WriteError::Rejected(_))));
+    sandbox.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Companies, tags, notes, matches
+
+#[tokio::test]
+async fn companies_are_upserted_once_and_a_second_create_matches() {
+    let (sandbox, destination) = start().await;
+    destination.prepare_attributes(&[attribute("company", "founded", FieldType::Date)]).await.unwrap();
+    let company = record(
+        "company",
+        json!({"company_id": "acme", "name": "Acme", "size": 40, "remote_created_at": "2017-07-14T02:40:00Z",
+               "custom_attributes.founded": "2001-02-03"}),
+        None,
+    );
+    let written = destination.create(&company).await.unwrap();
+    assert!(!written.existed);
+    assert_eq!(destination.find(&company).await.unwrap(), Some(written.id.clone()));
+    assert_eq!(destination.verify(&written.id, &company).await.unwrap(), []);
+    assert_eq!(destination.updated_at("company", &written.id, None).await.unwrap(), written.updated_at);
+    let again = destination.create(&company).await.unwrap();
+    assert_eq!((again.id.as_str(), again.existed), (written.id.as_str(), true));
+    assert_eq!(dumped(&sandbox, "companies").len(), 1);
+
+    let mut renamed = company.clone();
+    renamed.fields.insert("name".into(), json!("Acme Corp"));
+    let mismatches = destination.verify(&written.id, &renamed).await.unwrap();
+    assert_eq!(mismatches.len(), 1);
+    assert_eq!((mismatches[0].field.as_str(), &mismatches[0].actual), ("name", &json!("Acme")));
+    destination.complete(&written.id, &renamed).await.unwrap();
+    assert_eq!(destination.verify(&written.id, &renamed).await.unwrap(), []);
+    assert_eq!(destination.delete("company", &written.id, None).await.unwrap(), Deletion::Deleted);
+    assert_eq!(destination.delete("company", &written.id, None).await.unwrap(), Deletion::AlreadyGone);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn tags_notes_admins_and_teams() {
+    let (sandbox, destination) = start().await;
+    let tag = destination.create(&record("tag", json!({"name": "Migrated"}), None)).await.unwrap();
+    assert!(!tag.existed);
+    let same = destination.create(&record("tag", json!({"name": "migrated"}), None)).await.unwrap();
+    assert_eq!((same.id.as_str(), same.existed), (tag.id.as_str(), true), "tag names are case-insensitive");
+    assert_eq!(
+        destination.find(&record("tag", json!({"name": "MIGRATED"}), None)).await.unwrap(),
+        Some(tag.id.clone())
+    );
+    assert_eq!(destination.verify(&tag.id, &record("tag", json!({"name": "migrated"}), None)).await.unwrap(), []);
+    assert_eq!(destination.delete("tag", &tag.id, None).await.unwrap(), Deletion::Deleted);
+    assert_eq!(destination.delete("tag", &tag.id, None).await.unwrap(), Deletion::AlreadyGone);
+
+    let contact = destination.create(&ann()).await.unwrap().id;
+    let me = destination.sink().me().id.clone();
+    let note = record(
+        "note",
+        json!({"contact": reference("contact", &contact), "body": "<p>Prefers email</p>", "author": reference("admin", &me)}),
+        None,
+    );
+    sandbox.fail_next_writes(FaultKind::LostResponse, 1);
+    assert!(matches!(destination.create(&note).await, Err(WriteError::Ambiguous(_))));
+    let found = destination.find(&note).await.unwrap().expect("the note was applied");
+    assert_eq!(dumped(&sandbox, "notes").len(), 1);
+    assert_eq!(destination.verify(&found, &note).await.unwrap(), []);
+    let other = record("note", json!({"contact": reference("contact", &contact), "body": "Never written"}), None);
+    assert_eq!(destination.find(&other).await.unwrap(), None);
+    assert!(matches!(destination.delete("note", &found, None).await.unwrap(), Deletion::Impossible(_)));
+
+    assert_eq!(destination.capability("admin").mode, WriteMode::Match);
+    assert_eq!(destination.match_existing("admin", &json!(" Operator@Example.com ")).await.unwrap(), Some(me));
+    assert_eq!(destination.match_existing("admin", &json!("nobody@example.com")).await.unwrap(), None);
+    let billing = destination.sink().team_by_name("Billing").unwrap().id.clone();
+    assert_eq!(destination.match_existing("team", &json!("Billing")).await.unwrap(), Some(billing));
+    assert_eq!(destination.match_existing("team", &json!("billing")).await.unwrap(), None, "exact names");
+    for kind in ["ticket", "ticket_part", "article", "help_center_collection", "custom_object_instance"] {
+        assert!(matches!(destination.capability(kind).mode, WriteMode::Unsupported(_)), "{kind}");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn attributes_are_created_once_and_a_type_conflict_stops_the_run() {
+    let (sandbox, destination) = start().await;
+    let wanted = [
+        attribute("contact", "plan", FieldType::Text),
+        attribute("contact", "last_order", FieldType::Datetime),
+        attribute("conversation", "ticket_id", FieldType::Int),
+    ];
+    assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), ["plan", "last_order", "ticket_id"]);
+    assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), Vec::<String>::new(), "already there");
+    let types: Vec<(String, String)> = dumped(&sandbox, "data_attributes")
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["data_type"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(types.contains(&("last_order".into(), "datetime".into())), "{types:?}");
+
+    let draft = DataAttributeDraft {
+        name: "score".into(),
+        model: cutover::drivers::intercom::operations::AttributeModel::Contact,
+        data_type: DataAttributeType::String,
+        description: None,
+        options: Vec::new(),
+    };
+    // A fresh destination, so the attribute list is read again.
+    client(&destination).create_data_attribute(&draft).await.unwrap();
+    let fresh = IntercomDestination::new(IntercomSink::connect(client(&destination).clone()).await.unwrap());
+    let error = fresh.prepare_attributes(&[attribute("contact", "score", FieldType::Int)]).await.unwrap_err();
+    let WriteError::Fatal(message) = &error else { panic!("{error:?}") };
+    assert!(message.contains("`score`") && message.contains("`string`") && message.contains("`integer`"), "{message}");
+    let error = fresh.prepare_attributes(&[attribute("conversation", "tier", FieldType::Enum)]).await.unwrap_err();
+    assert!(matches!(&error, WriteError::Fatal(message) if message.contains("options")), "{error:?}");
+    sandbox.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dry run
+
+#[tokio::test]
+async fn the_dry_run_writes_lines_and_knows_only_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let destination =
+        FileDestination::create(dir.path()).unwrap().with_known(&["Ops@Example.com".into()], &["Support".into()]);
+    let first = destination.create(&ann()).await.unwrap();
+    let mut bob = ann();
+    bob.fields.insert("email".into(), json!("bob@example.com"));
+    let second = destination.create(&bob).await.unwrap();
+    assert_eq!((first.id.as_str(), second.id.as_str()), ("dry-contact-1", "dry-contact-2"));
+    let part = record("conversation_part", json!({"body": "hi"}), Some("dry-conversation-1"));
+    assert_eq!(destination.create(&part).await.unwrap().id, "dry-conversation_part-1");
+    destination.complete(&first.id, &bob).await.unwrap();
+    let text = std::fs::read_to_string(dir.path().join("contact.ndjson")).unwrap();
+    let lines: Vec<Value> = text.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["action"], json!("create"));
+    assert_eq!(lines[0]["fields"]["email"], json!("ann@example.com"));
+    assert_eq!((&lines[2]["action"], &lines[2]["id"]), (&json!("update"), &json!("dry-contact-1")));
+    let text = std::fs::read_to_string(dir.path().join("conversation_part.ndjson")).unwrap();
+    assert!(text.contains("\"parent\":\"dry-conversation-1\""), "{text}");
+
+    assert_eq!(destination.find(&ann()).await.unwrap(), None);
+    assert_eq!(destination.verify(&second.id, &bob).await.unwrap(), []);
+    assert_eq!(destination.verify(&second.id, &ann()).await.unwrap()[0].field, "email");
+    assert_eq!(destination.verify("dry-contact-9", &ann()).await.unwrap()[0].field, "id");
+    assert_eq!(destination.updated_at("contact", &first.id, None).await.unwrap(), None);
+    assert_eq!(
+        destination.match_existing("admin", &json!("ops@example.com")).await.unwrap().as_deref(),
+        Some("dry-admin:ops@example.com")
+    );
+    assert_eq!(destination.match_existing("team", &json!("Sales")).await.unwrap(), None);
+    let open = FileDestination::create(dir.path()).unwrap();
+    assert_eq!(open.match_existing("team", &json!("Sales")).await.unwrap().as_deref(), Some("dry-team:Sales"));
+    assert_eq!(destination.delete("contact", &first.id, None).await.unwrap(), Deletion::Deleted);
+}
+
+#[tokio::test]
+async fn unknown_ids_and_rejected_records_say_what_is_wrong() {
+    let (sandbox, destination) = start().await;
+    let bad =
+        record("conversation", json!({"from": reference("contact", "nope"), "body": "x", "created_at": "soon"}), None);
+    let error = destination.create(&bad).await.unwrap_err();
+    assert!(matches!(&error, WriteError::Rejected(message) if message.contains("`created_at`")), "{error:?}");
+    let orphan =
+        record("conversation", json!({"from": reference("contact", "000000000000000000000000"), "body": "x"}), None);
+    let error = destination.create(&orphan).await.unwrap_err();
+    assert!(matches!(&error, WriteError::Rejected(message) if message.contains("does not exist")), "{error:?}");
+    assert!(dumped(&sandbox, "conversations").is_empty());
+    sandbox.shutdown().await;
+}
