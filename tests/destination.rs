@@ -55,7 +55,7 @@ fn reference(kind: &str, id: &str) -> Value {
 }
 
 fn attribute(kind: &str, name: &str, field_type: FieldType) -> NewAttribute {
-    NewAttribute { kind: kind.into(), name: name.into(), field_type, span: Span::detached() }
+    NewAttribute { kind: kind.into(), name: name.into(), field_type, options: Vec::new(), span: Span::detached() }
 }
 
 fn ann() -> Outgoing {

@@ -34,6 +34,9 @@ pub struct NewAttribute {
     pub name: String,
     /// Its type.
     pub field_type: FieldType,
+    /// The values of a list (enum) attribute, when known (Intercom creates list attributes only
+    /// with their options).
+    pub options: Vec<String>,
     /// Where the mapping that needs it is written.
     pub span: Span,
 }
@@ -472,6 +475,7 @@ impl<'a> ObjectCheck<'a> {
                 kind: kind.to_owned(),
                 name: name.to_owned(),
                 field_type,
+                options: enum_options(&field.ty.kind),
                 span: field.destination.span,
             }),
             Err(help) => self.found.push(diagnostics::type_mismatch(
@@ -536,6 +540,7 @@ impl<'a> ObjectCheck<'a> {
                                 kind: kind.to_owned(),
                                 name: name.to_owned(),
                                 field_type,
+                                options: enum_options(&checked.ty.kind),
                                 span: rule.to.span,
                             }),
                             Err(_) => {
@@ -778,6 +783,14 @@ pub fn glob(pattern: &str, name: &str) -> bool {
         }
     }
     go(pattern.as_bytes(), name.as_bytes())
+}
+
+/// The values of an enumeration type, in lock order; none for other types.
+fn enum_options(kind: &crate::check::types::Kind) -> Vec<String> {
+    match kind {
+        crate::check::types::Kind::Enum(enumeration) => enumeration.values.iter().map(|v| v.value.clone()).collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -987,7 +987,7 @@ impl IntercomDestination {
         if let Some(found) = existing.get(&attribute.name) {
             return compatible(attribute, found, &wanted_name).map(|()| false);
         }
-        if wanted == DataAttributeType::Options {
+        if wanted == DataAttributeType::Options && attribute.options.len() < 2 {
             return Err(needs_options(attribute));
         }
         let draft = DataAttributeDraft {
@@ -995,7 +995,7 @@ impl IntercomDestination {
             model,
             data_type: wanted,
             description: Some("Created by cutover".into()),
-            options: Vec::new(),
+            options: attribute.options.clone(),
         };
         self.client().create_data_attribute(&draft).await.map_err(|error| attribute_error(attribute, error))?;
         Ok(true)
@@ -1012,14 +1012,14 @@ impl IntercomDestination {
         if let Some(found) = existing.get(&attribute.name) {
             return compatible(attribute, found, &wanted_name).map(|()| false);
         }
-        if wanted == ConversationAttributeType::List {
+        if wanted == ConversationAttributeType::List && attribute.options.is_empty() {
             return Err(needs_options(attribute));
         }
         let draft = AttributeDraft {
             name: attribute.name.clone(),
             data_type: wanted,
             description: Some("Created by cutover".into()),
-            options: Vec::new(),
+            options: attribute.options.clone(),
         };
         match self.client().create_conversation_attribute(&draft).await {
             Ok(_) => Ok(true),
@@ -1430,8 +1430,9 @@ fn unsupported_type(attribute: &NewAttribute) -> WriteError {
 /// A list attribute cannot be created without its options, which the spec does not list.
 fn needs_options(attribute: &NewAttribute) -> WriteError {
     WriteError::Fatal(format!(
-        "the {} attribute `{}` is a list, and Intercom creates list attributes only with their options, which the \
-         spec does not give; create `{}` in Intercom with its options (or map it to text) and run again",
+        "the {} attribute `{}` is a list, and Intercom creates list attributes only with their options, which \
+         neither the mapping's type nor the workspace lock lists; create `{}` in Intercom with its options (or map \
+         it to text) and run again",
         attribute.kind, attribute.name, attribute.name
     ))
 }
