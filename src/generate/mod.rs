@@ -123,7 +123,7 @@
 
 mod odoo;
 mod otrs;
-mod rng;
+pub mod rng;
 mod text;
 mod topdesk;
 

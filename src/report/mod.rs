@@ -18,6 +18,7 @@ mod github;
 mod json;
 pub mod lock;
 pub mod plan;
+pub mod reconcile;
 mod render;
 pub mod yaml;
 

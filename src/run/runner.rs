@@ -1,0 +1,1242 @@
+//! [`Runner`]: executes a plan against a source and a destination, phase by phase, with the
+//! ledger as the single record of what happened.
+//!
+//! # Order
+//!
+//! 1. **Settle.** Rows left by an interrupted run are settled first: an open intent (a create
+//!    sent, or about to be, whose outcome was never recorded) is looked up in the destination by
+//!    its natural key ([`Destination::find`]); a record written but not finished gets its
+//!    follow-up calls ([`Destination::complete`]). Nothing is sent twice.
+//! 2. **Schema.** Custom attributes the spec needs are created.
+//! 3. **Objects**, in dependency order. An object's pages are read, mapped and written with
+//!    several writes in flight; the cursor advances only when every record of a page is settled,
+//!    so a resumed run starts at the first unsettled page and skips what the ledger shows done.
+//!    Child objects (conversation parts) are grouped by parent and written one parent at a
+//!    time in `order:` order, many parents at once; a part that fails holds back the later parts
+//!    of its conversation, so nothing lands out of order.
+//!
+//! # Exactly once
+//!
+//! Every create is recorded as an intent (with the outgoing record) before it is sent and as done
+//! after; an ambiguous failure is settled by a lookup before any retry. A record whose mapped
+//! output is unchanged (same checksum) is not sent again; a changed one is updated unless a person
+//! edited it in the destination after the import, which is reported instead.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::StreamExt;
+use futures_util::stream;
+use serde_json::Value as Json;
+
+use crate::drivers::{Batch, Cursor, Destination, Outgoing, Record, Source, WriteError, WriteMode};
+use crate::plan::{Plan, PlanObject};
+use crate::run::batch::prefetch;
+use crate::run::interpreter::{Context, LookupCache, Mapped, eval, map_record};
+use crate::run::outgoing::{Blocked, RefKey, checksum, collect_refs, from_payload, id_text, resolve, to_payload};
+use crate::run::progress::Progress;
+use crate::run::scope::Scope;
+use crate::run::value::Value;
+use crate::span::Span;
+use crate::state::{Action, Counts, Ledger, Origin, RecordRow, StateError, Status};
+
+/// Creates tried per record when each attempt's outcome is unknown and the lookup finds nothing.
+const CREATE_ATTEMPTS: usize = 3;
+
+/// A run could not go on.
+#[derive(Debug)]
+pub struct RunError {
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<StateError> for RunError {
+    fn from(error: StateError) -> Self {
+        RunError { message: error.message }
+    }
+}
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The command as the runs table and reports show it (`run --delta`).
+    pub command: String,
+    /// SHA-256 of the spec, its base specs and locks.
+    pub spec_hash: String,
+    /// Only records changed since the last run (by source change time) are mapped again.
+    pub delta: bool,
+    /// Migrate a consistent subgraph of this many root records (tickets) only.
+    pub sample: Option<usize>,
+    /// Only these objects (spec names); empty: all.
+    pub only: Vec<String>,
+    /// Records per source page.
+    pub batch: usize,
+    /// Writes in flight at once.
+    pub concurrency: usize,
+    /// Objects whose unmatched records are skipped instead of queued (`unmatched: skip`).
+    pub skip_unmatched: HashSet<String>,
+    /// Per object (plan index): the source field holding the record's change time, if any.
+    pub change_fields: Vec<Option<String>>,
+    /// Every custom attribute the spec writes, with its type: the workspace may lack ones its
+    /// lock lists (a fresh or rehearsal workspace), so the schema phase makes sure of all.
+    pub attributes: Vec<crate::check::NewAttribute>,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default)]
+pub struct RunSummary {
+    /// The run's id.
+    pub run: i64,
+    /// Per object, in the order processed.
+    pub counts: Vec<(String, Counts)>,
+    /// Custom attributes created.
+    pub attributes: Vec<String>,
+    /// Stopped early by Ctrl-C or a fatal destination error.
+    pub interrupted: bool,
+    /// The fatal destination error, if one stopped the run.
+    pub fatal: Option<String>,
+    /// Intents settled at start: found in the destination, not found.
+    pub settled: (usize, usize),
+}
+
+/// Reads an object's records through the source, page by page, with relations prefetched.
+pub struct Reader<'a> {
+    plan: &'a Plan,
+    source: Mutex<Box<dyn Source + Send + 'a>>,
+    fields: Vec<Vec<String>>,
+    batch: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `source` with each object's projection plus its change-time field.
+    pub fn new(
+        plan: &'a Plan,
+        source: Box<dyn Source + Send + 'a>,
+        change_fields: &[Option<String>],
+        batch: usize,
+    ) -> Self {
+        let fields = plan
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(index, object)| {
+                let mut fields = object.fields.clone();
+                if let Some(Some(change)) = change_fields.get(index)
+                    && !fields.contains(change)
+                {
+                    fields.push(change.clone());
+                }
+                fields
+            })
+            .collect();
+        Reader { plan, source: Mutex::new(source), fields, batch: batch.max(1) }
+    }
+
+    /// The slot of `field` in object `index`'s projection.
+    pub fn slot(&self, index: usize, field: &str) -> Option<usize> {
+        self.fields[index].iter().position(|f| f == field)
+    }
+
+    fn with_source<T>(&self, work: impl FnOnce(&mut dyn Source) -> T) -> T {
+        let call = || {
+            let mut source = self.source.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            work(source.as_mut())
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(call)
+            }
+            _ => call(),
+        }
+    }
+
+    /// One page of object `index` after `after`, with the relations its expressions follow.
+    pub fn page(&self, index: usize, after: Option<&Cursor>) -> Result<(Batch, LookupCache), RunError> {
+        let object = &self.plan.objects[index];
+        self.with_source(|source| {
+            let batch = source
+                .read(&object.source, &self.fields[index], after, self.batch)
+                .map_err(|e| RunError { message: format!("reading `{}` ({}): {e}", object.name, object.source) })?;
+            let mut cache = LookupCache::new(self.plan);
+            prefetch(self.plan, object, &batch.records, source, &mut cache)
+                .map_err(|e| RunError { message: format!("reading the records `{}` refers to: {e}", object.name) })?;
+            Ok((batch, cache))
+        })
+    }
+
+    /// Every record of object `index`, in source order.
+    pub fn each(&self, index: usize, mut visit: impl FnMut(&Record, &Context<'_>)) -> Result<(), RunError> {
+        self.each_until(index, |record, context| {
+            visit(record, context);
+            true
+        })
+    }
+
+    /// Records of object `index` in source order until `visit` returns false.
+    pub fn each_until(
+        &self,
+        index: usize,
+        mut visit: impl FnMut(&Record, &Context<'_>) -> bool,
+    ) -> Result<(), RunError> {
+        let mut after: Option<Cursor> = None;
+        loop {
+            let (batch, cache) = self.page(index, after.as_ref())?;
+            let context = Context { plan: self.plan, cache: &cache };
+            for record in &batch.records {
+                if !visit(record, &context) {
+                    return Ok(());
+                }
+            }
+            match batch.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// The records of object `index` with these ids.
+    pub fn by_ids(
+        &self,
+        index: usize,
+        ids: &[String],
+        mut visit: impl FnMut(&Record, &Context<'_>),
+    ) -> Result<(), RunError> {
+        let object = &self.plan.objects[index];
+        for chunk in ids.chunks(self.batch) {
+            let values: Vec<Value> = chunk
+                .iter()
+                .map(|id| id.parse::<i64>().map_or_else(|_| Value::text(id.as_str()), Value::Int))
+                .collect();
+            let (records, cache) = self.with_source(|source| {
+                let records = source.read_by_ids(&object.source, &self.fields[index], &values).map_err(|e| {
+                    RunError { message: format!("reading `{}` ({}) by id: {e}", object.name, object.source) }
+                })?;
+                let mut cache = LookupCache::new(self.plan);
+                prefetch(self.plan, object, &records, source, &mut cache).map_err(|e| RunError {
+                    message: format!("reading the records `{}` refers to: {e}", object.name),
+                })?;
+                Ok::<_, RunError>((records, cache))
+            })?;
+            let context = Context { plan: self.plan, cache: &cache };
+            records.iter().for_each(|record| visit(record, &context));
+        }
+        Ok(())
+    }
+
+    /// Number of records of object `index` in the source, when cheap to know.
+    pub fn count(&self, index: usize) -> Option<u64> {
+        let object = &self.plan.objects[index].source;
+        self.with_source(|source| source.count(object).ok().flatten())
+    }
+}
+
+/// One source record on its way: what the ledger will say, and what to send.
+enum Work {
+    /// Nothing to send; the row is final.
+    Settled(RecordRow),
+    /// Match against the destination by this key.
+    Match(RecordRow, Json),
+    /// Create it.
+    Create(RecordRow, Outgoing),
+    /// Bring the existing destination record up to date.
+    Complete {
+        row: RecordRow,
+        record: Outgoing,
+        /// Whether to check for edits made in the destination since the import first.
+        check_edit: bool,
+    },
+}
+
+impl Work {
+    fn row(&self) -> &RecordRow {
+        match self {
+            Work::Settled(row) | Work::Match(row, _) | Work::Create(row, _) | Work::Complete { row, .. } => row,
+        }
+    }
+}
+
+/// One mapped source record, before the ledger is consulted.
+struct Mapping {
+    id: String,
+    mapped: Mapped,
+    key: Option<String>,
+    match_key: Option<Json>,
+    order: Value,
+    parent: Option<String>,
+    changed: Option<i64>,
+}
+
+/// Executes a plan.
+pub struct Runner<'a, D: Destination> {
+    plan: &'a Plan,
+    reader: Reader<'a>,
+    destination: &'a D,
+    ledger: &'a Ledger,
+    options: RunOptions,
+    progress: &'a Progress,
+    stop: &'a AtomicBool,
+    locate: &'a (dyn Fn(Span) -> String + Sync),
+    run: i64,
+    fatal: Mutex<Option<String>>,
+}
+
+impl<'a, D: Destination> Runner<'a, D> {
+    /// A runner; nothing happens until [`Runner::run`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        plan: &'a Plan,
+        source: Box<dyn Source + Send + 'a>,
+        destination: &'a D,
+        ledger: &'a Ledger,
+        options: RunOptions,
+        progress: &'a Progress,
+        stop: &'a AtomicBool,
+        locate: &'a (dyn Fn(Span) -> String + Sync),
+    ) -> Self {
+        let reader = Reader::new(plan, source, &options.change_fields, options.batch);
+        Runner { plan, reader, destination, ledger, options, progress, stop, locate, run: 0, fatal: Mutex::new(None) }
+    }
+
+    /// The objects this run processes, in dependency order.
+    fn selected(&self) -> Result<Vec<usize>, RunError> {
+        let known: Vec<&str> = self.plan.objects.iter().map(|o| &*o.name).collect();
+        for name in &self.options.only {
+            if !known.contains(&name.as_str()) {
+                let hint = crate::suggest::did_you_mean(name, known.iter().copied())
+                    .unwrap_or_else(|| format!("objects: {}", known.join(", ")));
+                return Err(RunError { message: format!("--only {name}: no such object in the spec ({hint})") });
+            }
+        }
+        Ok(self
+            .plan
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.options.only.is_empty() || self.options.only.iter().any(|n| *n == *self.plan.objects[i].name)
+            })
+            .collect())
+    }
+
+    /// Run: settle, schema, then every selected object.
+    pub async fn run(mut self) -> Result<RunSummary, RunError> {
+        let selected = self.selected()?;
+        let unsupported: Vec<String> = selected
+            .iter()
+            .filter_map(|&i| {
+                let object = &self.plan.objects[i];
+                match self.destination.capability(&object.destination).mode {
+                    WriteMode::Unsupported(why) => Some(format!("`{}` ({}): {why}", object.name, object.destination)),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !unsupported.is_empty() {
+            return Err(RunError {
+                message: format!(
+                    "the destination cannot write these objects; nothing was written:\n  {}",
+                    unsupported.join("\n  ")
+                ),
+            });
+        }
+        let options_json = serde_json::json!({
+            "delta": self.options.delta, "sample": self.options.sample, "only": self.options.only,
+        });
+        self.run =
+            self.ledger.begin_run(&self.options.command, &self.options.spec_hash, &options_json.to_string()).await?;
+        let mut summary = RunSummary { run: self.run, ..RunSummary::default() };
+        let outcome = self.run_phases(&selected, &mut summary).await;
+        let fatal = self.fatal.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        summary.interrupted = self.stop.load(Ordering::SeqCst) || fatal.is_some();
+        summary.fatal = fatal;
+        let status = match (&outcome, summary.interrupted) {
+            (Err(_), _) => "failed",
+            (Ok(()), true) => "interrupted",
+            (Ok(()), false) => "finished",
+        };
+        self.ledger.finish_run(self.run, status).await?;
+        outcome.map(|()| summary)
+    }
+
+    async fn run_phases(&self, selected: &[usize], summary: &mut RunSummary) -> Result<(), RunError> {
+        summary.settled = self.settle().await?;
+        if self.stopped() {
+            return Ok(());
+        }
+        let attributes: Vec<_> = self
+            .options
+            .attributes
+            .iter()
+            .filter(|a| selected.iter().any(|&i| self.plan.objects[i].destination == a.kind))
+            .cloned()
+            .collect();
+        if !attributes.is_empty() {
+            let created = self.destination.prepare_attributes(&attributes).await.map_err(|error| RunError {
+                message: format!("creating the custom attributes the spec needs: {error}"),
+            })?;
+            for name in &created {
+                let kind = attributes.iter().find(|a| &a.name == name).map_or("", |a| a.kind.as_str());
+                self.ledger.record_attribute(kind, name, self.run).await?;
+            }
+            self.progress.note(&format!("schema: {} custom attributes created", created.len()));
+            summary.attributes = created;
+        }
+        let scope = match self.options.sample {
+            Some(n) => Scope::sample(self.plan, &self.reader, n)?,
+            None => Scope::full(self.plan, &self.reader)?,
+        };
+        for &index in selected {
+            if self.stopped() {
+                break;
+            }
+            let counts = if self.plan.objects[index].parent.is_some() {
+                self.children(index, &scope).await?
+            } else {
+                self.object(index, &scope).await?
+            };
+            self.ledger.save_counts(self.run, &self.plan.objects[index].name, &counts).await?;
+            summary.counts.push((self.plan.objects[index].name.to_string(), counts));
+        }
+        Ok(())
+    }
+
+    /// The outgoing record to keep in a done row: only for parents of child objects, whose
+    /// follow-ups (state, assignment, tags) are applied again after their children are written
+    /// (a customer's reply reopens a closed conversation).
+    fn kept_payload(&self, object: &str, record: &Outgoing) -> Option<String> {
+        let is_parent = self
+            .plan
+            .objects
+            .iter()
+            .any(|child| child.parent.is_some_and(|(parent, _)| *self.plan.objects[parent].name == *object));
+        is_parent.then(|| to_payload(record))
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    fn set_fatal(&self, message: &str) {
+        let mut fatal = self.fatal.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        fatal.get_or_insert_with(|| message.to_owned());
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    // --- Settling what an interrupted run left -------------------------------------------------
+
+    /// Settle open intents and finish written records; returns (found, not found).
+    async fn settle(&self) -> Result<(usize, usize), RunError> {
+        let mut found = 0;
+        let mut missing = 0;
+        let open = self.ledger.with_status(Status::Intent).await?;
+        let unfinished = self.ledger.with_status(Status::Written).await?;
+        if open.is_empty() && unfinished.is_empty() {
+            return Ok((0, 0));
+        }
+        self.progress.start("settle", Some((open.len() + unfinished.len()) as u64));
+        for mut row in open {
+            let Some(record) = row.payload.as_deref().and_then(from_payload) else {
+                row.status = Status::Failed;
+                row.reason = Some("an interrupted create left no record to settle it with; it is created again".into());
+                self.ledger.put(&row).await?;
+                continue;
+            };
+            match self.destination.find(&record).await {
+                Ok(Some(id)) => {
+                    found += 1;
+                    row.dest_id = Some(id.clone());
+                    row.status = Status::Written;
+                    row.origin = Some(Origin::Created);
+                    row.last_run = self.run;
+                    self.ledger.put(&row).await?;
+                    let row = self.finish(row, &id, &record, Action::Created).await?;
+                    self.ledger.put(&row).await?;
+                }
+                Ok(None) => {
+                    missing += 1;
+                    row.status = Status::Failed;
+                    row.reason =
+                        Some("the create was interrupted before the destination applied it; sent again".into());
+                    row.last_run = self.run;
+                    self.ledger.put(&row).await?;
+                }
+                Err(error) => {
+                    row.reason = Some(format!("outcome of an interrupted create still unknown: {error}"));
+                    self.ledger.put(&row).await?;
+                    if let WriteError::Fatal(message) = &error {
+                        self.set_fatal(message);
+                        return Ok((found, missing));
+                    }
+                }
+            }
+            self.progress.advance(1);
+        }
+        for row in unfinished {
+            let (Some(id), Some(record)) = (row.dest_id.clone(), row.payload.as_deref().and_then(from_payload)) else {
+                continue;
+            };
+            let action = row.action.unwrap_or(Action::Created);
+            let row = self.finish(row, &id, &record, action).await?;
+            self.ledger.put(&row).await?;
+            self.progress.advance(1);
+        }
+        self.progress.finish(&format!("{found} interrupted creates found in the destination, {missing} not applied"));
+        Ok((found, missing))
+    }
+
+    /// Complete a written record (its follow-up calls) and return the final row.
+    async fn finish(
+        &self,
+        mut row: RecordRow,
+        id: &str,
+        record: &Outgoing,
+        action: Action,
+    ) -> Result<RecordRow, RunError> {
+        match self.destination.complete(id, record).await {
+            Ok(written) => {
+                row.status = Status::Done;
+                row.action = Some(action);
+                row.dest_updated = written.updated_at;
+                row.checksum = Some(checksum(record));
+                row.payload = self.kept_payload(&row.object, record);
+                row.reason = None;
+                row.field = None;
+            }
+            Err(error) => {
+                row.status = Status::Written;
+                row.reason = Some(format!("created, but not finished ({error}); finished on the next run"));
+                if let WriteError::Fatal(message) = &error {
+                    self.set_fatal(message);
+                }
+            }
+        }
+        row.last_run = self.run;
+        Ok(row)
+    }
+
+    // --- Mapping -------------------------------------------------------------------------------
+
+    fn map(&self, index: usize, record: &Record, context: &Context<'_>) -> Mapping {
+        let object = &self.plan.objects[index];
+        let id = id_text(&record.id).unwrap_or_default();
+        let mut mapped = map_record(object, &record.values, context);
+        let mut text_of = |op: &Option<crate::plan::Op>, field: &str| -> Option<Value> {
+            let op = op.as_ref()?;
+            match eval(op, &record.values, context) {
+                Ok(value) => Some(value),
+                Err(error) => {
+                    if matches!(mapped, Mapped::Record(_)) {
+                        mapped = Mapped::Failed { field: field.to_owned(), error };
+                    }
+                    None
+                }
+            }
+        };
+        let key = text_of(&object.key, "key").filter(|v| !v.is_null()).map(|v| v.to_string());
+        let match_key = text_of(&object.match_key, "match").map(|v| crate::drivers::value_to_json(&v));
+        let order = text_of(&object.order, "order").unwrap_or_default();
+        let parent = object.parent.and_then(|(_, slot)| record.values.get(slot as usize).and_then(id_text));
+        let changed = self.options.change_fields.get(index).and_then(Option::as_deref).and_then(|field| {
+            match record.values.get(self.reader.slot(index, field)?)? {
+                Value::DateTime(time) => Some(time.as_second()),
+                Value::Int(seconds) => Some(*seconds),
+                _ => None,
+            }
+        });
+        Mapping { id, mapped, key, match_key, order, parent, changed }
+    }
+
+    /// The ledger rows of everything these mappings refer to (refs and parents).
+    async fn referenced_rows(
+        &self,
+        index: usize,
+        mappings: &[Mapping],
+    ) -> Result<HashMap<RefKey, RecordRow>, RunError> {
+        let mut wanted: HashSet<RefKey> = HashSet::new();
+        for mapping in mappings {
+            if let Mapped::Record(fields) = &mapping.mapped {
+                collect_refs(fields, &mut wanted);
+            }
+        }
+        if let Some((parent, _)) = self.plan.objects[index].parent {
+            let name = self.plan.objects[parent].name.clone();
+            wanted.extend(mappings.iter().filter_map(|m| m.parent.clone()).map(|p| (name.clone(), p)));
+        }
+        let mut by_object: BTreeMap<std::sync::Arc<str>, Vec<String>> = BTreeMap::new();
+        for (object, key) in wanted {
+            by_object.entry(object).or_default().push(key);
+        }
+        let mut rows = HashMap::new();
+        for (object, keys) in by_object {
+            for (key, row) in self.ledger.get_many(&object, &keys).await? {
+                rows.insert((object.clone(), key), row);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Decide what to do with one mapped record.
+    fn decide(
+        &self,
+        index: usize,
+        scope: &Scope,
+        mapping: &Mapping,
+        existing: Option<&RecordRow>,
+        referenced: &HashMap<RefKey, RecordRow>,
+    ) -> Work {
+        let object = &self.plan.objects[index];
+        let mut row = existing.cloned().unwrap_or_else(|| {
+            RecordRow::new(&object.name, &mapping.id, &object.destination, self.run, self.ledger.next_seq())
+        });
+        row.last_run = self.run;
+        row.source_changed = mapping.changed.or(row.source_changed);
+        let in_destination = row.in_destination();
+        let settle = |mut row: RecordRow, status: Status, field: Option<&str>, reason: String| {
+            if !row.in_destination() {
+                row.status = status;
+                row.action = None;
+            }
+            row.field = field.map(str::to_owned);
+            row.reason = Some(reason);
+            Work::Settled(row)
+        };
+        if !scope.contains(index, &mapping.id) {
+            let reason = scope.outside[index].clone().unwrap_or_else(|| "outside the sample".into());
+            return settle(row, Status::Skipped, None, reason);
+        }
+        // --delta: a record unchanged at the source since it was settled is not mapped again.
+        if self.options.delta
+            && let (Some(changed), Some(existing)) = (mapping.changed, existing)
+            && existing.source_changed.is_some_and(|seen| changed <= seen)
+            && matches!(existing.status, Status::Done | Status::Skipped | Status::Flagged)
+        {
+            if existing.status == Status::Done {
+                row.action = Some(Action::Unchanged);
+            }
+            return Work::Settled(row);
+        }
+        let fields = match &mapping.mapped {
+            Mapped::Skipped => {
+                let filter = object.filter.as_ref().map_or("where".into(), |_| "left out by `where:`".to_owned());
+                return settle(row, Status::Skipped, Some("where"), filter);
+            }
+            Mapped::Flagged(reason) => return settle(row, Status::Flagged, Some("flag"), reason.clone()),
+            Mapped::Failed { field, error } => {
+                let reason = format!("{} (at {})", error.message, (self.locate)(error.span));
+                return settle(row, Status::Failed, Some(field), reason);
+            }
+            Mapped::Record(fields) => fields,
+        };
+        row.dedupe_key = mapping.key.clone();
+        let capability = self.destination.capability(&object.destination);
+        if capability.mode == WriteMode::Match {
+            let key = mapping.match_key.clone().unwrap_or(Json::Null);
+            if key.is_null() {
+                let reason = format!("`match:` gave null: nothing to find the {} by", object.destination);
+                return settle(row, Status::Queued, Some("match"), reason);
+            }
+            return Work::Match(row, key);
+        }
+        // The parent's destination id.
+        let parent = match (object.parent, &mapping.parent) {
+            (Some((parent, _)), Some(parent_id)) => {
+                let name = self.plan.objects[parent].name.clone();
+                row.parent_object = Some(name.to_string());
+                row.parent_source_id = Some(parent_id.clone());
+                match referenced.get(&(name.clone(), parent_id.clone())) {
+                    Some(parent_row) if parent_row.in_destination() => parent_row.dest_id.clone(),
+                    Some(parent_row) => {
+                        let why = parent_row.reason.as_deref().unwrap_or("no reason recorded");
+                        let status = if matches!(parent_row.status, Status::Flagged | Status::Skipped) {
+                            Status::Skipped
+                        } else {
+                            Status::Queued
+                        };
+                        return settle(
+                            row,
+                            status,
+                            None,
+                            format!("its {name} {parent_id} is {}: {why}", parent_row.status),
+                        );
+                    }
+                    None => {
+                        return settle(
+                            row,
+                            Status::Queued,
+                            None,
+                            format!(
+                                "its {name} {parent_id} has not been migrated (not read yet, or missing in the source)"
+                            ),
+                        );
+                    }
+                }
+            }
+            (Some(_), None) => return settle(row, Status::Skipped, None, "has no parent record".into()),
+            (None, _) => None,
+        };
+        row.parent_dest_id = parent.clone();
+        let record = match resolve(&object.destination, fields, parent, referenced) {
+            Ok(record) => record,
+            Err(Blocked::Waiting(reason)) => return settle(row, Status::Queued, None, reason),
+            Err(Blocked::Broken(reason)) => return settle(row, Status::Failed, None, reason),
+        };
+        let sum = checksum(&record);
+        match (&row.status, &row.dest_id) {
+            (Status::Written, Some(_)) => {
+                row.payload = Some(to_payload(&record));
+                Work::Complete { row, record, check_edit: false }
+            }
+            _ if in_destination && row.checksum.as_deref() == Some(sum.as_str()) => {
+                row.action = Some(Action::Unchanged);
+                row.reason = None;
+                row.field = None;
+                Work::Settled(row)
+            }
+            _ if in_destination => Work::Complete { row, record, check_edit: true },
+            _ => Work::Create(row, record),
+        }
+    }
+
+    // --- Writing -------------------------------------------------------------------------------
+
+    async fn execute(&self, work: Work) -> Result<RecordRow, RunError> {
+        match work {
+            Work::Settled(row) => Ok(row),
+            Work::Match(row, key) => self.match_existing(row, &key).await,
+            Work::Create(row, record) => self.create(row, &record).await,
+            Work::Complete { row, record, check_edit } => self.update(row, &record, check_edit).await,
+        }
+    }
+
+    async fn match_existing(&self, mut row: RecordRow, key: &Json) -> Result<RecordRow, RunError> {
+        let shown = key.as_str().map_or_else(|| key.to_string(), str::to_owned);
+        match self.destination.match_existing(&row.kind, key).await {
+            Ok(Some(id)) => {
+                let same = row.dest_id.as_deref() == Some(id.as_str()) && row.status == Status::Done;
+                row.action = Some(if same { Action::Unchanged } else { Action::Matched });
+                row.status = Status::Done;
+                row.origin = Some(Origin::Matched);
+                row.dest_id = Some(id);
+                row.reason = None;
+                row.field = None;
+            }
+            Ok(None) if self.options.skip_unmatched.contains(&row.object) => {
+                row.status = Status::Skipped;
+                row.reason = Some(format!("no {} matches `{shown}` (`unmatched: skip`)", row.kind));
+            }
+            Ok(None) => {
+                row.status = Status::Queued;
+                row.dest_id = None;
+                row.field = Some("match".into());
+                row.reason = Some(match row.kind.as_str() {
+                    "admin" => format!(
+                        "no teammate with the email {shown} in the workspace: invite them in Intercom (Settings > \
+                         Teammates), then run again"
+                    ),
+                    "team" => format!("no team named {shown} in the workspace: create it in Intercom, then run again"),
+                    kind => format!("no {kind} matches {shown} in the workspace: create it, then run again"),
+                });
+            }
+            Err(error) => self.write_failed(&mut row, &error),
+        }
+        Ok(row)
+    }
+
+    /// Record a failed write. The reason kept in the ledger leaves out Intercom's request id
+    /// (so equal failures group in the report); the log keeps it for support.
+    fn write_failed(&self, row: &mut RecordRow, error: &WriteError) {
+        tracing::warn!(object = %row.object, source_id = %row.source_id, "write failed: {error}");
+        if let WriteError::Fatal(message) = error {
+            self.set_fatal(message);
+        }
+        if !row.in_destination() {
+            row.status = Status::Failed;
+        }
+        let reason = match error {
+            WriteError::Unavailable(message) => format!("{message}; retried on the next run"),
+            other => other.to_string(),
+        };
+        row.reason = Some(without_request_id(&reason));
+    }
+
+    async fn create(&self, mut row: RecordRow, record: &Outgoing) -> Result<RecordRow, RunError> {
+        if self.stopped() {
+            // Not sent: the row stays as it was and the next run picks the record up.
+            return Ok(row);
+        }
+        // Records sharing a `key:` share one destination record.
+        if let Some(key) = row.dedupe_key.clone()
+            && let Some(first) = self.ledger.by_key(&row.object, &key).await?
+            && first.source_id != row.source_id
+        {
+            row.status = Status::Done;
+            row.origin = Some(Origin::Merged);
+            row.action = Some(Action::Merged);
+            row.dest_id = first.dest_id;
+            row.checksum = Some(checksum(record));
+            row.reason = Some(format!("same key as {} {}", row.object, first.source_id));
+            return Ok(row);
+        }
+        row.status = Status::Intent;
+        row.payload = Some(to_payload(record));
+        row.reason = None;
+        row.field = None;
+        row.seq = self.ledger.next_seq();
+        self.ledger.put(&row).await?;
+        for _ in 0..CREATE_ATTEMPTS {
+            match self.destination.create(record).await {
+                Ok(written) => {
+                    row.status = Status::Done;
+                    let (origin, action) = if written.existed {
+                        (Origin::Matched, Action::Matched)
+                    } else {
+                        (Origin::Created, Action::Created)
+                    };
+                    row.origin = Some(origin);
+                    row.action = Some(action);
+                    row.dest_id = Some(written.id);
+                    row.dest_updated = written.updated_at;
+                    row.checksum = Some(checksum(record));
+                    row.payload = self.kept_payload(&row.object, record);
+                    self.ledger.put(&row).await?;
+                    return Ok(row);
+                }
+                Err(WriteError::Ambiguous(message)) => match self.destination.find(record).await {
+                    Ok(Some(id)) => {
+                        tracing::info!(object = %row.object, source_id = %row.source_id, "ambiguous create settled: found {id}");
+                        row.dest_id = Some(id.clone());
+                        row.origin = Some(Origin::Created);
+                        row.status = Status::Written;
+                        self.ledger.put(&row).await?;
+                        return self.finish(row, &id, record, Action::Created).await;
+                    }
+                    Ok(None) => {
+                        tracing::info!(object = %row.object, source_id = %row.source_id, "ambiguous create not applied ({message}); sent again");
+                    }
+                    Err(error) => {
+                        row.reason = Some(format!(
+                            "outcome unknown ({message}); the lookup failed too ({error}): settled on the next run"
+                        ));
+                        if let WriteError::Fatal(message) = &error {
+                            self.set_fatal(message);
+                        }
+                        return Ok(row);
+                    }
+                },
+                Err(WriteError::Incomplete { id, message }) => {
+                    row.dest_id = Some(id.clone());
+                    row.origin = Some(Origin::Created);
+                    row.status = Status::Written;
+                    row.reason = Some(message);
+                    self.ledger.put(&row).await?;
+                    return self.finish(row, &id, record, Action::Created).await;
+                }
+                Err(error) => {
+                    self.write_failed(&mut row, &error);
+                    row.payload = None;
+                    return Ok(row);
+                }
+            }
+        }
+        row.status = Status::Failed;
+        row.payload = None;
+        row.reason = Some(format!("the destination gave no answer to {CREATE_ATTEMPTS} creates and none was applied"));
+        Ok(row)
+    }
+
+    async fn update(&self, mut row: RecordRow, record: &Outgoing, check_edit: bool) -> Result<RecordRow, RunError> {
+        let Some(id) = row.dest_id.clone() else { return Ok(row) };
+        if !check_edit {
+            return self.finish(row, &id, record, Action::Created).await;
+        }
+        let capability = self.destination.capability(&row.kind);
+        if !capability.updatable {
+            row.action = Some(Action::Stale);
+            row.reason = Some(format!(
+                "changed in the source after the import; a {} cannot be edited in the destination",
+                row.kind
+            ));
+            return Ok(row);
+        }
+        match self.destination.updated_at(&row.kind, &id, row.parent_dest_id.as_deref()).await {
+            Ok(Some(now)) if row.dest_updated.is_some_and(|ours| now > ours) => {
+                row.action = Some(Action::Edited);
+                row.reason = Some(format!(
+                    "edited in the destination after the import (at {}); the source changed too: not overwritten, \
+                     compare and update it by hand",
+                    jiff::Timestamp::from_second(now).map_or_else(|_| now.to_string(), |t| t.to_string())
+                ));
+                return Ok(row);
+            }
+            Ok(_) => {}
+            Err(error) => {
+                row.reason = Some(format!("not updated: {error}; retried on the next run"));
+                return Ok(row);
+            }
+        }
+        if self.stopped() {
+            return Ok(row);
+        }
+        match self.destination.complete(&id, record).await {
+            Ok(written) => {
+                row.action = Some(Action::Updated);
+                row.dest_updated = written.updated_at;
+                row.checksum = Some(checksum(record));
+                row.payload = self.kept_payload(&row.object, record);
+                row.reason = None;
+                row.field = None;
+            }
+            Err(error) => {
+                self.write_failed(&mut row, &error);
+            }
+        }
+        Ok(row)
+    }
+
+    // --- Phases --------------------------------------------------------------------------------
+
+    /// A top-level object: pages in source order, writes of a page in parallel.
+    async fn object(&self, index: usize, scope: &Scope) -> Result<Counts, RunError> {
+        let object = &self.plan.objects[index];
+        let name = object.name.to_string();
+        let resumed = self.ledger.cursor(&name).await?;
+        let mut after = resumed.clone().flatten().map(Cursor);
+        let total =
+            if scope.sample { scope.allowed[index].as_ref().map(|s| s.len() as u64) } else { self.reader.count(index) };
+        self.progress.start(&name, total);
+        let mut counts = Counts { in_source: total.map(|t| t as i64), ..Counts::default() };
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut high_water: Option<i64> = None;
+        let mut finished = false;
+        while !self.stopped() {
+            let (batch, cache) = self.reader.page(index, after.as_ref())?;
+            let context = Context { plan: self.plan, cache: &cache };
+            let mappings: Vec<Mapping> = batch
+                .records
+                .iter()
+                .filter(|record| !scope.sample || id_text(&record.id).is_some_and(|id| scope.contains(index, &id)))
+                .map(|record| self.map(index, record, &context))
+                .collect();
+            let rows = self.write_page(index, scope, &mappings).await?;
+            for mapping in &mappings {
+                seen.insert(mapping.id.clone());
+                high_water = high_water.max(mapping.changed);
+            }
+            tally(&mut counts, &mappings, &rows);
+            if self.stopped() {
+                break;
+            }
+            match batch.next {
+                Some(next) => {
+                    self.ledger.set_cursor(&name, self.run, Some(&next.0)).await?;
+                    after = Some(next);
+                }
+                None => {
+                    finished = true;
+                    break;
+                }
+            }
+        }
+        if finished {
+            self.ledger.clear_cursor(&name).await?;
+            counts.complete = !scope.sample && resumed.is_none();
+            if counts.complete {
+                self.mark_deleted_in_source(&name, &seen).await?;
+            }
+            if let Some(mark) = high_water {
+                self.ledger.set_high_water(&name, mark).await?;
+            }
+        }
+        self.progress.finish(&summary_line(&counts));
+        Ok(counts)
+    }
+
+    /// Decide and write one page: records with a `key:` shared by an earlier record of the same
+    /// page wait until that one is written, then merge with it.
+    async fn write_page(&self, index: usize, scope: &Scope, mappings: &[Mapping]) -> Result<Vec<RecordRow>, RunError> {
+        let ids: Vec<String> = mappings.iter().map(|m| m.id.clone()).collect();
+        let existing = self.ledger.get_many(&self.plan.objects[index].name, &ids).await?;
+        let referenced = self.referenced_rows(index, mappings).await?;
+        let mut first_wave = Vec::new();
+        let mut second_wave = Vec::new();
+        let mut keys: HashSet<String> = HashSet::new();
+        for mapping in mappings {
+            let work = self.decide(index, scope, mapping, existing.get(&mapping.id), &referenced);
+            let follows = matches!(work, Work::Create(..))
+                && work.row().dedupe_key.as_ref().is_some_and(|k| !keys.insert(k.clone()));
+            if follows { second_wave.push(work) } else { first_wave.push(work) }
+        }
+        let mut rows = self.execute_all(first_wave).await?;
+        rows.extend(self.execute_all(second_wave).await?);
+        Ok(rows)
+    }
+
+    async fn execute_all(&self, works: Vec<Work>) -> Result<Vec<RecordRow>, RunError> {
+        let settled: Vec<RecordRow> =
+            works.iter().filter_map(|w| if let Work::Settled(row) = w { Some(row.clone()) } else { None }).collect();
+        self.ledger.put_many(&settled).await?;
+        self.progress.advance(settled.len() as u64);
+        let pending = works.into_iter().filter(|w| !matches!(w, Work::Settled(_)));
+        let results: Vec<Result<RecordRow, RunError>> = stream::iter(pending)
+            .map(|work| async move {
+                let row = self.execute(work).await?;
+                self.ledger.put(&row).await?;
+                self.progress.advance(1);
+                Ok(row)
+            })
+            .buffer_unordered(self.options.concurrency.max(1))
+            .collect()
+            .await;
+        let mut rows = settled;
+        for result in results {
+            rows.push(result?);
+        }
+        Ok(rows)
+    }
+
+    /// A child object: every record read and mapped first, then written parent by parent in
+    /// `order:` order.
+    async fn children(&self, index: usize, scope: &Scope) -> Result<Counts, RunError> {
+        let object = &self.plan.objects[index];
+        let name = object.name.to_string();
+        let total =
+            if scope.sample { scope.allowed[index].as_ref().map(|s| s.len() as u64) } else { self.reader.count(index) };
+        self.progress.start(&name, total);
+        let mut counts = Counts { in_source: total.map(|t| t as i64), ..Counts::default() };
+        let mut groups: BTreeMap<String, Vec<Mapping>> = BTreeMap::new();
+        let mut orphans: Vec<Mapping> = Vec::new();
+        let mut high_water: Option<i64> = None;
+        let mut after: Option<Cursor> = None;
+        loop {
+            let (batch, cache) = self.reader.page(index, after.as_ref())?;
+            let context = Context { plan: self.plan, cache: &cache };
+            for record in &batch.records {
+                if scope.sample && !id_text(&record.id).is_some_and(|id| scope.contains(index, &id)) {
+                    continue;
+                }
+                let mapping = self.map(index, record, &context);
+                high_water = high_water.max(mapping.changed);
+                match &mapping.parent {
+                    Some(parent) => groups.entry(parent.clone()).or_default().push(mapping),
+                    None => orphans.push(mapping),
+                }
+            }
+            match batch.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let seen: HashSet<String> = groups.values().flatten().chain(&orphans).map(|m| m.id.clone()).collect();
+        for group in groups.values_mut() {
+            group.sort_by(|a, b| {
+                a.order.compare(&b.order).unwrap_or(std::cmp::Ordering::Equal).then_with(|| natural(&a.id, &b.id))
+            });
+        }
+        let rows = self.write_page(index, scope, &orphans).await?;
+        tally(&mut counts, &orphans, &rows);
+        let groups: Vec<Vec<Mapping>> = groups.into_values().collect();
+        type Written = Result<(Vec<RecordRow>, Vec<Mapping>), RunError>;
+        let results: Vec<Written> = stream::iter(groups)
+            .map(|group| async move {
+                let rows = self.write_group(index, scope, &group).await?;
+                Ok((rows, group))
+            })
+            .buffer_unordered(self.options.concurrency.max(1))
+            .collect()
+            .await;
+        for result in results {
+            let (rows, group) = result?;
+            tally(&mut counts, &group, &rows);
+        }
+        if !self.stopped() {
+            counts.complete = !scope.sample;
+            if counts.complete {
+                self.mark_deleted_in_source(&name, &seen).await?;
+            }
+            if let Some(mark) = high_water {
+                self.ledger.set_high_water(&name, mark).await?;
+            }
+        }
+        self.progress.finish(&summary_line(&counts));
+        Ok(counts)
+    }
+
+    /// The children of one parent, one at a time, in order. A child that does not reach the
+    /// destination holds back the later ones that would be created after it.
+    async fn write_group(&self, index: usize, scope: &Scope, group: &[Mapping]) -> Result<Vec<RecordRow>, RunError> {
+        let name = &self.plan.objects[index].name;
+        let ids: Vec<String> = group.iter().map(|m| m.id.clone()).collect();
+        let existing = self.ledger.get_many(name, &ids).await?;
+        let referenced = self.referenced_rows(index, group).await?;
+        let mut rows = Vec::with_capacity(group.len());
+        let mut held: Option<(String, String)> = None;
+        let mut wrote = false;
+        let mut parent: Option<(String, String)> = None;
+        for mapping in group {
+            let work = self.decide(index, scope, mapping, existing.get(&mapping.id), &referenced);
+            let row = match (&held, work) {
+                (Some((earlier, why)), Work::Create(mut row, _)) => {
+                    row.status = Status::Queued;
+                    row.reason = Some(format!("waits for the earlier {name} {earlier} of the same parent: {why}"));
+                    row
+                }
+                (_, work) => {
+                    let creates = matches!(work, Work::Create(..));
+                    let row = self.execute(work).await?;
+                    if creates && row.status == Status::Done {
+                        wrote = true;
+                        parent = row.parent_object.clone().zip(row.parent_source_id.clone());
+                    }
+                    if creates && row.status != Status::Done && held.is_none() {
+                        held = Some((row.source_id.clone(), row.reason.clone().unwrap_or_default()));
+                    }
+                    row
+                }
+            };
+            self.ledger.put(&row).await?;
+            self.progress.advance(1);
+            rows.push(row);
+        }
+        // Replies can reopen a closed conversation and move its change time: apply the parent's
+        // state, assignment and tags again, and note the change time our own writes left.
+        if wrote
+            && let Some((parent_object, parent_id)) = parent
+            && let Some(mut parent_row) = self.ledger.get(&parent_object, &parent_id).await?
+            && let Some(dest) = parent_row.dest_id.clone()
+            && let Some(record) = parent_row.payload.as_deref().and_then(from_payload)
+        {
+            match self.destination.complete(&dest, &record).await {
+                Ok(written) => parent_row.dest_updated = written.updated_at.or(parent_row.dest_updated),
+                Err(error) => {
+                    tracing::warn!(object = %parent_object, source_id = %parent_id, "re-applying state failed: {error}");
+                    parent_row.status = Status::Written;
+                    parent_row.reason =
+                        Some(format!("replies added, state not re-applied ({error}); finished on the next run"));
+                }
+            }
+            self.ledger.put(&parent_row).await?;
+        }
+        Ok(rows)
+    }
+
+    /// Rows in the destination whose source record was not seen in a complete pass.
+    async fn mark_deleted_in_source(&self, object: &str, seen: &HashSet<String>) -> Result<(), RunError> {
+        let mut gone = Vec::new();
+        for mut row in self.ledger.of_object(object).await? {
+            if !seen.contains(&row.source_id) && row.in_destination() && row.action != Some(Action::DeletedInSource) {
+                row.action = Some(Action::DeletedInSource);
+                row.reason = Some("deleted in the source after the import; kept in the destination".into());
+                row.last_run = self.run;
+                gone.push(row);
+            }
+        }
+        self.ledger.put_many(&gone).await?;
+        Ok(())
+    }
+}
+
+/// `… [request 0271…]` without the bracketed request id.
+fn without_request_id(text: &str) -> String {
+    match text.find(" [request ") {
+        Some(start) => {
+            let end = text[start..].find(']').map_or(text.len(), |e| start + e + 1);
+            format!("{}{}", &text[..start], &text[end..])
+        }
+        None => text.to_owned(),
+    }
+}
+
+/// Every `custom_attributes.NAME` the objects write, typed from the destination lock (or from
+/// the checker's list of attributes the lock lacks).
+pub fn attributes_needed(plan: &Plan, sink: &crate::check::schema::SchemaLock) -> Vec<crate::check::NewAttribute> {
+    let mut needed: Vec<crate::check::NewAttribute> = plan.attributes.clone();
+    for object in &plan.objects {
+        for output in &object.outputs {
+            let Some(name) = output.field.strip_prefix("custom_attributes.") else { continue };
+            if needed.iter().any(|a| a.kind == object.destination && a.name == name) {
+                continue;
+            }
+            let typed = sink.objects.get(&object.destination).and_then(|o| o.fields.get(&output.field));
+            if let Some(field) = typed {
+                needed.push(crate::check::NewAttribute {
+                    kind: object.destination.clone(),
+                    name: name.to_owned(),
+                    field_type: field.field_type,
+                    options: field.values.iter().map(|v| v.value.clone()).collect(),
+                    span: output.span,
+                });
+            }
+        }
+    }
+    needed
+}
+
+/// Ids in numeric order when both are numbers.
+fn natural(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<i64>(), b.parse::<i64>()) {
+        (Ok(a), Ok(b)) => a.cmp(&b),
+        _ => a.cmp(b),
+    }
+}
+
+fn tally(counts: &mut Counts, mappings: &[Mapping], rows: &[RecordRow]) {
+    counts.read += mappings.len() as i64;
+    counts.mapped += mappings.iter().filter(|m| matches!(m.mapped, Mapped::Record(_))).count() as i64;
+    for row in rows {
+        match (row.status, row.action) {
+            (Status::Skipped, _) => counts.skipped += 1,
+            (Status::Flagged, _) => counts.flagged += 1,
+            (Status::Failed | Status::Intent | Status::Written, _) => counts.failed += 1,
+            (Status::Queued, _) => counts.queued += 1,
+            (_, Some(Action::Created)) => counts.created += 1,
+            (_, Some(Action::Matched | Action::Merged)) => counts.matched += 1,
+            (_, Some(Action::Updated)) => counts.updated += 1,
+            (_, Some(Action::Edited | Action::Stale)) => counts.edited += 1,
+            _ => counts.unchanged += 1,
+        }
+    }
+}
+
+/// `120 read: 100 created, 5 matched, …` for the end of a phase.
+pub fn summary_line(counts: &Counts) -> String {
+    let parts: Vec<String> = [
+        ("created", counts.created),
+        ("matched", counts.matched),
+        ("updated", counts.updated),
+        ("unchanged", counts.unchanged),
+        ("skipped", counts.skipped),
+        ("flagged", counts.flagged),
+        ("queued", counts.queued),
+        ("failed", counts.failed),
+        ("edited or stale", counts.edited),
+    ]
+    .iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(what, n)| format!("{n} {what}"))
+    .collect();
+    format!("{} read: {}", counts.read, if parts.is_empty() { "nothing to do".to_owned() } else { parts.join(", ") })
+}
+
+/// The source field that holds a record's change time, by the source system's convention, when
+/// the lock has it as a date-time: Odoo `write_date`, OTRS `change_time`, TOPdesk
+/// `modificationDate`.
+pub fn change_field(lock: Option<&crate::check::schema::SchemaLock>, object: &PlanObject) -> Option<String> {
+    let lock = lock?;
+    let fields = lock.objects.get(&object.source)?;
+    ["write_date", "change_time", "modificationDate"]
+        .into_iter()
+        .find(|name| fields.field(name).is_some_and(|f| f.field_type == crate::check::schema::FieldType::Datetime))
+        .map(str::to_owned)
+}
+
+/// [`change_field`] for every object of the plan.
+pub fn change_fields(plan: &Plan, lock: Option<&crate::check::schema::SchemaLock>) -> Vec<Option<String>> {
+    plan.objects.iter().map(|object| change_field(lock, object)).collect()
+}

@@ -1,0 +1,176 @@
+//! [`Scope`]: which source records of each object a run considers — all of them, only those
+//! some other object references (`referenced_by:`), or the consistent subgraph of a
+//! `--sample N` run (N tickets with their parts and every record they refer to).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::plan::Plan;
+use crate::run::interpreter::{Mapped, eval, map_record};
+use crate::run::outgoing::{RefKey, collect_refs, id_text};
+use crate::run::runner::{Reader, RunError};
+
+/// The records each object may migrate in this run.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Per object (plan index): `None` for every record; `Some(ids)` for these source ids only.
+    pub allowed: Vec<Option<HashSet<String>>>,
+    /// Per object: why a record outside `allowed` is left out (`None` in a sample run: records
+    /// outside the sample are not read at all).
+    pub outside: Vec<Option<String>>,
+    /// Whether this is a sample run.
+    pub sample: bool,
+}
+
+impl Scope {
+    /// Every record of every object, apart from `referenced_by:` restrictions.
+    pub fn full(plan: &Plan, reader: &Reader<'_>) -> Result<Scope, RunError> {
+        let mut scope =
+            Scope { allowed: vec![None; plan.objects.len()], outside: vec![None; plan.objects.len()], sample: false };
+        for (index, object) in plan.objects.iter().enumerate() {
+            if object.referenced_by.is_empty() {
+                continue;
+            }
+            let mut ids = HashSet::new();
+            for &(other, slot) in &object.referenced_by {
+                reader.each(other, |record, context| {
+                    let passes = match &plan.objects[other].filter {
+                        Some(filter) => eval(filter, &record.values, context).is_ok_and(|v| v.is_true()),
+                        None => true,
+                    };
+                    if passes {
+                        add_ids(record.values.get(slot as usize), &mut ids);
+                    }
+                })?;
+            }
+            let names: Vec<String> = object
+                .referenced_by
+                .iter()
+                .map(|&(other, slot)| {
+                    format!("{}.{}", plan.objects[other].name, plan.objects[other].fields[slot as usize])
+                })
+                .collect();
+            scope.allowed[index] = Some(ids);
+            scope.outside[index] = Some(format!("not referenced by {}", names.join(" or ")));
+        }
+        Ok(scope)
+    }
+
+    /// The first `n` records of each root object (conversations, tickets: objects nothing else
+    /// refers to and that have no parent) that map, their children, and, transitively, every
+    /// record they refer to.
+    pub fn sample(plan: &Plan, reader: &Reader<'_>, n: usize) -> Result<Scope, RunError> {
+        let count = plan.objects.len();
+        let mut allowed: Vec<HashSet<String>> = vec![HashSet::new(); count];
+        let referenced: HashSet<&str> = referenced_objects(plan);
+        let roots: Vec<usize> = (0..count)
+            .filter(|&i| plan.objects[i].parent.is_none() && !referenced.contains(&*plan.objects[i].name))
+            .filter(|&i| plan.objects[i].creatable)
+            .collect();
+        let mut refs: HashSet<RefKey> = HashSet::new();
+        for &root in &roots {
+            let mut taken = 0;
+            reader.each_until(root, |record, context| {
+                if let Mapped::Record(fields) = map_record(&plan.objects[root], &record.values, context)
+                    && let Some(id) = id_text(&record.id)
+                {
+                    allowed[root].insert(id);
+                    collect_refs(&fields, &mut refs);
+                    taken += 1;
+                }
+                taken < n
+            })?;
+        }
+        // Children of sampled parents, in dependency order (parts of conversations).
+        for &index in &plan.order {
+            let Some((parent, slot)) = plan.objects[index].parent else { continue };
+            let parents = allowed[parent].clone();
+            reader.each(index, |record, context| {
+                let belongs = record.values.get(slot as usize).and_then(id_text).is_some_and(|p| parents.contains(&p));
+                if belongs && let Some(id) = id_text(&record.id) {
+                    if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
+                        collect_refs(&fields, &mut refs);
+                    }
+                    allowed[index].insert(id);
+                }
+            })?;
+        }
+        // Referenced records, and what they refer to in turn.
+        let by_name: HashMap<Arc<str>, usize> =
+            plan.objects.iter().enumerate().map(|(i, o)| (o.name.clone(), i)).collect();
+        let mut pending: Vec<RefKey> = refs.into_iter().collect();
+        while !pending.is_empty() {
+            let mut wanted: HashMap<usize, Vec<String>> = HashMap::new();
+            for (object, key) in pending.drain(..) {
+                let Some(&index) = by_name.get(&object) else { continue };
+                if allowed[index].insert(key.clone()) {
+                    wanted.entry(index).or_default().push(key);
+                }
+            }
+            for (index, ids) in wanted {
+                let mut more = HashSet::new();
+                reader.by_ids(index, &ids, |record, context| {
+                    if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
+                        collect_refs(&fields, &mut more);
+                    }
+                })?;
+                pending.extend(more);
+            }
+        }
+        Ok(Scope { allowed: allowed.into_iter().map(Some).collect(), outside: vec![None; count], sample: true })
+    }
+
+    /// Whether `id` of object `index` is in scope.
+    pub fn contains(&self, index: usize, id: &str) -> bool {
+        self.allowed[index].as_ref().is_none_or(|ids| ids.contains(id))
+    }
+}
+
+fn referenced_objects(plan: &Plan) -> HashSet<&str> {
+    fn walk<'p>(op: &'p crate::plan::Op, into: &mut HashSet<&'p str>) {
+        use crate::plan::Op;
+        match op {
+            Op::Ref { object, key } => {
+                into.insert(object);
+                walk(key, into);
+            }
+            Op::List(items) => items.iter().for_each(|i| walk(i, into)),
+            Op::Table { key, .. } => walk(key, into),
+            Op::Unary { operand, .. } => walk(operand, into),
+            Op::Binary { lhs, rhs, .. } => {
+                walk(lhs, into);
+                walk(rhs, into);
+            }
+            Op::If { condition, then, otherwise } => {
+                walk(condition, into);
+                walk(then, into);
+                walk(otherwise, into);
+            }
+            Op::Match { subject, arms } => {
+                walk(subject, into);
+                arms.iter().for_each(|(_, body)| walk(body, into));
+            }
+            Op::Call { arguments, .. } => arguments.iter().for_each(|a| walk(a, into)),
+            Op::Const(_) | Op::Field(_) | Op::Path { .. } => {}
+        }
+    }
+    let mut names = HashSet::new();
+    for object in &plan.objects {
+        object.outputs.iter().for_each(|output| walk(&output.op, &mut names));
+    }
+    names
+}
+
+fn add_ids(value: Option<&crate::run::value::Value>, into: &mut HashSet<String>) {
+    match value {
+        Some(crate::run::value::Value::List(items)) => items.iter().filter_map(id_text).for_each(|id| {
+            into.insert(id);
+        }),
+        Some(value) => {
+            if let Some(id) = id_text(value) {
+                into.insert(id);
+            }
+        }
+        None => {}
+    }
+}
