@@ -19,10 +19,15 @@ mod generate;
 mod plan;
 mod prepared;
 mod preview;
+mod report;
+mod rollback;
+mod run;
 mod sandbox;
 mod schema;
+mod session;
 mod snapshot;
 mod validate;
+mod verify;
 
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
@@ -69,6 +74,14 @@ pub enum Command {
     Snapshot(snapshot::Snapshot),
     /// Run a local emulator of a destination API (`sandbox intercom`) for rehearsals and demos.
     Sandbox(sandbox::SandboxCommand),
+    /// Migrate: batched, paced, resumable and ledgered (`--sample N`, `--only`, `--delta`, `--dry-run`).
+    Run(run::RunCommand),
+    /// Where every record went: per-object counts, reasons, the reconciliation queue.
+    Report(report::ReportCommand),
+    /// Read a sample of migrated records back from Intercom and compare them field by field.
+    Verify(verify::VerifyCommand),
+    /// Delete what the migration created, newest first; never what it only matched.
+    Rollback(rollback::RollbackCommand),
 }
 
 /// The `--color` choices.
@@ -115,6 +128,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Preview(preview) => preview.execute(),
         Command::Snapshot(snapshot) => snapshot.execute(),
         Command::Sandbox(sandbox) => sandbox.execute(),
+        Command::Run(run) => run.execute(),
+        Command::Report(report) => report.execute(),
+        Command::Verify(verify) => verify.execute(),
+        Command::Rollback(rollback) => rollback.execute(),
     }
 }
 

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use sha2::{Digest, Sha256};
 
 use crate::cli::prepared::{Prepared, prepare};
 use crate::cli::{COULD_NOT_RUN, RenderColor, Stream, emit};
@@ -67,15 +66,9 @@ impl PlanCommand {
 
 /// The JSON artifact: the report plus the hash of every file the plan was made from.
 fn artifact(prepared: &Prepared, report: &crate::report::plan::PlanReport) -> String {
-    let pins: Vec<serde_json::Value> = prepared
-        .sources
-        .iter()
-        .filter_map(|(_, file)| {
-            let path = file.path.as_ref()?;
-            let digest = Sha256::digest(file.text.as_bytes());
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            Some(serde_json::json!({ "path": path.display().to_string(), "sha256": hex }))
-        })
+    let pins: Vec<serde_json::Value> = crate::cli::session::pins(prepared)
+        .into_iter()
+        .map(|(path, sha256)| serde_json::json!({ "path": path, "sha256": sha256 }))
         .collect();
     let document = serde_json::json!({
         "cutover_plan": 1,

@@ -48,7 +48,7 @@ pub(crate) fn prepare(path: &Path, style: RenderStyle) -> Result<Prepared, std::
 impl Prepared {
     /// Open the spec's source for reading. Only the file driver reads in this build; the others
     /// are described by their locks (validate, plan) but cannot be read from yet.
-    pub(crate) fn open_source(&self) -> Result<Box<dyn Source>, String> {
+    pub(crate) fn open_source(&self) -> Result<Box<dyn Source + Send>, String> {
         let endpoint = &self.spec.source;
         match endpoint.driver.value.as_str() {
             "file" => {
