@@ -34,4 +34,5 @@ pub fn cutover_at_root(args: &[&str], env: &[(&str, &str)]) -> (i32, String, Str
         String::from_utf8(output.stderr).expect("utf-8 stderr"),
     )
 }
+pub mod migration;
 pub mod state;

@@ -1,0 +1,325 @@
+//! `run`, `report`, `verify` and `rollback` end to end: the real binary migrating a generated
+//! Odoo helpdesk (file driver) into the Intercom sandbox, on SQLite and on PostgreSQL.
+
+use serde_json::{Value, json};
+
+use cutover::sandbox::intercom::Sandbox;
+
+use crate::support::migration::{
+    Rehearsal, duplicates, normalize, records, sandbox_config, show, threads, write_records,
+};
+use crate::support::state::fresh_postgres;
+
+/// The report as JSON.
+async fn report(rehearsal: &Rehearsal) -> Value {
+    let output = rehearsal.cutover(&["report", "--format", "json"]).await;
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("report is JSON ({e}): {}", show(&output)))
+}
+
+fn outcome(report: &Value, object: &str, outcome: &str) -> i64 {
+    report["objects"]
+        .as_array()
+        .and_then(|objects| objects.iter().find(|o| o["object"] == object))
+        .and_then(|o| o["outcomes"][outcome].as_i64())
+        .unwrap_or(0)
+}
+
+fn creates(sandbox: &Sandbox) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.method == "POST" && (r.path == "/contacts" || r.path == "/conversations" || r.path.ends_with("/reply"))
+        })
+        .count()
+}
+
+async fn full_run_then_rerun(state: Option<String>) {
+    let rehearsal = Rehearsal::new(30, 11);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), state.as_deref());
+
+    let first = rehearsal.cutover(&["run", "--quiet"]).await;
+    assert!(matches!(first.status.code(), Some(0 | 1)), "{}", show(&first));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("Every record is accounted for."), "{}", show(&first));
+    assert!(duplicates(&sandbox).is_empty(), "{:?}", duplicates(&sandbox));
+
+    let report1 = report(&rehearsal).await;
+    assert_eq!(report1["unaccounted"], json!(0), "{report1:#}");
+    let tickets = records(&rehearsal.data, "helpdesk.ticket").len() as i64;
+    let conversation_rows: i64 = report1["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["object"] == "conversation")
+        .map(|o| o["recorded"].as_i64().unwrap())
+        .unwrap();
+    assert_eq!(conversation_rows, tickets, "every ticket has a ledger row");
+    let created = outcome(&report1, "conversation", "created");
+    assert_eq!(threads(&sandbox).len() as i64, created, "one conversation per created row");
+    assert!(created > tickets / 2, "most tickets migrate: {report1:#}");
+    // Tickets of inactive agents wait for them to be invited, with what to do.
+    let queue = report1["queue"].as_array().unwrap();
+    assert!(queue.iter().any(|g| g["action"].as_str().unwrap().starts_with("Invite these")), "{report1:#}");
+    // Parts land in their conversation in timestamp order.
+    for conversation in sandbox.dump()["conversations"].as_array().unwrap() {
+        let times: Vec<i64> = conversation["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["part_type"] == "comment" || p["part_type"] == "note")
+            .filter_map(|p| p["created_at"].as_i64())
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "parts out of order: {times:?}");
+    }
+
+    let before = normalize(&sandbox);
+    let writes = creates(&sandbox);
+    let second = rehearsal.cutover(&["run", "--quiet"]).await;
+    assert!(matches!(second.status.code(), Some(0 | 1)), "{}", show(&second));
+    assert_eq!(creates(&sandbox), writes, "a second run creates nothing");
+    assert_eq!(normalize(&sandbox), before, "a second run changes nothing");
+    let report2 = report(&rehearsal).await;
+    assert_eq!(outcome(&report2, "conversation", "unchanged"), created, "{report2:#}");
+    assert_eq!(outcome(&report2, "conversation", "created"), 0, "{report2:#}");
+
+    let verify = rehearsal.cutover(&["verify", "--sample", "20"]).await;
+    assert_eq!(verify.status.code(), Some(0), "{}", show(&verify));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("0 with mismatches"), "{}", show(&verify));
+
+    // Rollback deletes what was created and nothing it only matched.
+    let rollback = rehearsal.cutover(&["rollback", "--quiet"]).await;
+    assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
+    let after = sandbox.dump();
+    assert_eq!(after["contacts"], json!([]), "{}", show(&rollback));
+    assert_eq!(after["conversations"], json!([]), "{}", show(&rollback));
+    let again = rehearsal.cutover(&["rollback", "--quiet"]).await;
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("deleted 0 records"), "{}", show(&again));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_run_migrates_every_record_and_a_second_run_changes_nothing_sqlite() {
+    full_run_then_rerun(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_run_migrates_every_record_and_a_second_run_changes_nothing_postgres() {
+    full_run_then_rerun(Some(fresh_postgres().await)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_writes_files_and_sends_nothing() {
+    let rehearsal = Rehearsal::new(10, 3);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), None);
+    let output = rehearsal.cutover(&["run", "--quiet", "--dry-run"]).await;
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
+    assert!(sandbox.requests().is_empty(), "a dry run sends nothing");
+    let written = std::fs::read_to_string(rehearsal.dir.path().join("dry-run/contact.ndjson")).unwrap();
+    assert!(written.lines().count() >= 5, "{written}");
+    assert!(written.lines().all(|line| line.contains(r#""action":"create""#)), "{written}");
+    assert!(!rehearsal.dir.path().join("state.db").exists(), "the real state is not touched");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sample_migrates_a_consistent_subgraph() {
+    let rehearsal = Rehearsal::new(40, 5);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), None);
+    let output = rehearsal.cutover(&["run", "--quiet", "--sample", "5"]).await;
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
+    let conversations = threads(&sandbox);
+    assert!((1..=5).contains(&conversations.len()), "{conversations:?}");
+    // The sample is the first five tickets that map (those with a customer), their messages, and
+    // the partners those refer to: no other contact reaches the workspace.
+    let mut tickets = records(&rehearsal.data, "helpdesk.ticket");
+    tickets.sort_by_key(|t| t["id"].as_i64());
+    let sampled: Vec<i64> =
+        tickets.iter().filter(|t| t["partner_id"] != Value::Null).take(5).map(|t| t["id"].as_i64().unwrap()).collect();
+    let mut partners: Vec<i64> = tickets
+        .iter()
+        .filter(|t| sampled.contains(&t["id"].as_i64().unwrap()))
+        .filter_map(|t| t["partner_id"].as_i64())
+        .collect();
+    for message in records(&rehearsal.data, "mail.message") {
+        if message["model"] == "helpdesk.ticket" && message["res_id"].as_i64().is_some_and(|t| sampled.contains(&t)) {
+            partners.extend(message["author_id"].as_i64());
+        }
+    }
+    let emails: Vec<String> = records(&rehearsal.data, "res.partner")
+        .iter()
+        .filter(|p| partners.contains(&p["id"].as_i64().unwrap()))
+        .filter_map(|p| p["email"].as_str().map(|e| e.trim().to_lowercase()))
+        .collect();
+    for contact in sandbox.dump()["contacts"].as_array().unwrap() {
+        let email = contact["email"].as_str().unwrap_or_default();
+        assert!(emails.iter().any(|e| e == email), "contact {email} is outside the sample {sampled:?}");
+    }
+    for ticket in conversations.keys() {
+        assert!(sampled.contains(ticket), "ticket {ticket} is not among the first five {sampled:?}");
+    }
+    let report = report(&rehearsal).await;
+    assert!(outcome(&report, "conversation", "created") <= 5, "{report:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_refuses_a_plan_the_spec_no_longer_matches() {
+    let rehearsal = Rehearsal::new(5, 1);
+    rehearsal.write_spec("http://127.0.0.1:9", None);
+    let plan = rehearsal.dir.path().join("plan.json");
+    let written = rehearsal.cutover(&["plan", "--out", plan.to_str().unwrap()]).await;
+    assert_eq!(written.status.code(), Some(0), "{}", show(&written));
+    let mut spec = std::fs::read_to_string(&rehearsal.spec).unwrap();
+    spec.push_str("description: changed after review\n");
+    std::fs::write(&rehearsal.spec, spec).unwrap();
+    let refused = rehearsal.cutover(&["run", "--plan", plan.to_str().unwrap()]).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("customer.yaml changed"), "{stderr}");
+}
+
+/// Edits a generated helpdesk as a customer's team would between two runs.
+struct Edits {
+    changed: i64,
+    replied: i64,
+    added: i64,
+    deleted: i64,
+    edited_in_intercom: i64,
+}
+
+fn edit_source(rehearsal: &Rehearsal, migrated: &[i64]) -> Edits {
+    let later = "2030-01-01T00:00:00Z";
+    let mut tickets = records(&rehearsal.data, "helpdesk.ticket");
+    let (changed, replied, deleted, edited_in_intercom) = (migrated[0], migrated[1], migrated[2], migrated[3]);
+    for ticket in tickets.iter_mut() {
+        let id = ticket["id"].as_i64().unwrap();
+        if id == changed || id == edited_in_intercom {
+            ticket["name"] = json!(format!("Renamed in the source {id}"));
+            ticket["write_date"] = json!(later);
+        }
+    }
+    let template = tickets.iter().find(|t| t["id"] == json!(changed)).unwrap().clone();
+    let added = tickets.iter().map(|t| t["id"].as_i64().unwrap()).max().unwrap() + 1;
+    let mut new_ticket = template.clone();
+    new_ticket["id"] = json!(added);
+    new_ticket["name"] = json!("A ticket opened after the first run");
+    new_ticket["create_date"] = json!(later);
+    tickets.push(new_ticket);
+    tickets.retain(|t| t["id"] != json!(deleted));
+    write_records(&rehearsal.data, "helpdesk.ticket", &tickets);
+
+    let mut messages = records(&rehearsal.data, "mail.message");
+    let template = messages
+        .iter()
+        .find(|m| m["res_id"] == json!(replied) && m["model"] == "helpdesk.ticket" && m["message_type"] == "comment")
+        .or_else(|| messages.iter().find(|m| m["res_id"] == json!(replied) && m["model"] == "helpdesk.ticket"))
+        .unwrap()
+        .clone();
+    let next = messages.iter().map(|m| m["id"].as_i64().unwrap()).max().unwrap() + 1;
+    for (offset, ticket) in [(0, replied), (1, added)] {
+        let mut message = template.clone();
+        message["id"] = json!(next + offset);
+        message["res_id"] = json!(ticket);
+        message["message_type"] = json!("comment");
+        message["body"] = json!(format!("<p>Follow-up written after the first run ({ticket})</p>"));
+        message["date"] = json!("2030-01-02T00:00:00Z");
+        message["write_date"] = json!("2030-01-02T00:00:00Z");
+        messages.push(message);
+    }
+    write_records(&rehearsal.data, "mail.message", &messages);
+    Edits { changed, replied, added, deleted, edited_in_intercom }
+}
+
+async fn delta_then_rollback(state: Option<String>) {
+    let rehearsal = Rehearsal::new(20, 21);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), state.as_deref());
+    let first = rehearsal.cutover(&["run", "--quiet"]).await;
+    assert!(matches!(first.status.code(), Some(0 | 1)), "{}", show(&first));
+    let migrated: Vec<i64> = threads(&sandbox).keys().copied().collect();
+    assert!(migrated.len() >= 4, "{migrated:?}");
+    let edits = edit_source(&rehearsal, &migrated);
+
+    // A person retitles one conversation in Intercom after the import.
+    let conversation_id = sandbox.dump()["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["custom_attributes"]["original_ticket_id__c"] == json!(edits.edited_in_intercom))
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let client = reqwest::Client::new();
+    let response = client
+        .put(format!("{}/conversations/{conversation_id}", sandbox.base_url()))
+        .bearer_auth(crate::support::migration::TOKEN)
+        .json(&json!({ "title": "Retitled by a teammate" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+
+    let delta = rehearsal.cutover(&["run", "--quiet", "--delta"]).await;
+    assert!(matches!(delta.status.code(), Some(0 | 1)), "{}", show(&delta));
+    let dump = sandbox.dump();
+    let conversation = |ticket: i64| {
+        dump["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["custom_attributes"]["original_ticket_id__c"] == json!(ticket))
+            .cloned()
+    };
+    assert_eq!(
+        conversation(edits.changed).unwrap()["title"],
+        json!(format!("Renamed in the source {}", edits.changed))
+    );
+    assert_eq!(conversation(edits.edited_in_intercom).unwrap()["title"], json!("Retitled by a teammate"));
+    assert!(conversation(edits.added).is_some(), "the new ticket arrived: {}", show(&delta));
+    assert!(conversation(edits.deleted).is_some(), "a ticket deleted at the source stays in Intercom");
+    let replied = conversation(edits.replied).unwrap();
+    let last_comment = replied["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|p| p["body"].as_str().is_some_and(|b| b.contains("Follow-up")))
+        .expect("the new message was appended");
+    assert!(last_comment["body"].as_str().unwrap().contains(&format!("({})", edits.replied)));
+    let report = report(&rehearsal).await;
+    assert_eq!(outcome(&report, "conversation", "deleted_in_source"), 1, "{report:#}");
+    assert_eq!(outcome(&report, "conversation", "edited"), 1, "{report:#}");
+    assert!(outcome(&report, "conversation", "updated") >= 1, "{report:#}");
+    assert_eq!(report["unaccounted"], json!(0), "{report:#}");
+
+    // Rolling back the delta run removes what it created; the part it appended to an older
+    // conversation cannot be deleted on its own and is listed.
+    let delta_run = report["runs"].as_array().unwrap().last().unwrap()["id"].as_i64().unwrap();
+    let rollback = rehearsal.cutover(&["rollback", "--quiet", "--run", &delta_run.to_string()]).await;
+    assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
+    let text = String::from_utf8_lossy(&rollback.stdout);
+    assert!(text.contains("cannot be deleted through the API"), "{text}");
+    let dump = sandbox.dump();
+    let left = |ticket: i64| {
+        dump["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["custom_attributes"]["original_ticket_id__c"] == json!(ticket))
+    };
+    assert!(!left(edits.added), "{text}");
+    assert!(left(edits.changed), "{text}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delta_updates_appends_and_reports_then_rolls_back_sqlite() {
+    delta_then_rollback(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delta_updates_appends_and_reports_then_rolls_back_postgres() {
+    delta_then_rollback(Some(fresh_postgres().await)).await;
+}
