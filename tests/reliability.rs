@@ -108,6 +108,31 @@ async fn twenty_kills_then_resume_give_the_clean_state_postgres() {
     killed_and_resumed(Some(fresh_postgres().await), "postgres").await;
 }
 
+/// Ctrl-C (SIGINT) stops a run cleanly: writes in flight finish and are recorded, the run says
+/// how to resume, and resuming gives the clean state.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_cleanly_and_the_run_resumes() {
+    let rehearsal = Rehearsal::new(60, 51);
+    let want = expected(&rehearsal).await;
+    let mut config = sandbox_config(&rehearsal.data);
+    config.latency = Duration::from_millis(20);
+    let sandbox = Sandbox::start(config).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), None);
+    let child = rehearsal.spawn_capturing(&["run", "--quiet"]);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pid = child.id().expect("running").to_string();
+    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().await.unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", show(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("run the same command again to resume"), "{}", show(&output));
+    let resumed = rehearsal.cutover(&["run", "--quiet"]).await;
+    assert!(matches!(resumed.status.code(), Some(0 | 1)), "{}", show(&resumed));
+    let differences = differences(&want, &normalize(&sandbox));
+    assert!(differences.is_empty(), "after Ctrl-C and resume:\n{}", differences.join("\n"));
+    sandbox.shutdown().await;
+}
+
 async fn faults(state: Option<String>, backend: &str) {
     let rehearsal = Rehearsal::new(30, 41);
     let want = expected(&rehearsal).await;

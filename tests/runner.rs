@@ -88,15 +88,66 @@ async fn full_run_then_rerun(state: Option<String>) {
     assert_eq!(verify.status.code(), Some(0), "{}", show(&verify));
     assert!(String::from_utf8_lossy(&verify.stdout).contains("0 with mismatches"), "{}", show(&verify));
 
-    // Rollback deletes what was created and nothing it only matched.
+    // A teammate retitles a conversation: verify shows both values and fails.
+    let edited = sandbox.dump()["conversations"][0].clone();
+    let edited_id = edited["id"].as_str().unwrap().to_owned();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    retitle(&sandbox, &edited_id, "Retitled by a teammate").await;
+    let verify = rehearsal.cutover(&["verify", "--sample", "1000"]).await;
+    assert_eq!(verify.status.code(), Some(1), "{}", show(&verify));
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(text.contains("title: expected") && text.contains("Retitled by a teammate"), "{text}");
+
+    // Rollback: a dry run changes nothing; then everything created goes, except the record a
+    // person edited, which is kept until --force.
+    let before = sandbox.dump();
+    let dry = rehearsal.cutover(&["rollback", "--quiet", "--dry-run"]).await;
+    assert!(String::from_utf8_lossy(&dry.stdout).starts_with("would delete"), "{}", show(&dry));
+    assert_eq!(sandbox.dump(), before, "a dry rollback changes nothing");
+    // The edited conversation's contacts stay too: deleting a contact would delete it.
     let rollback = rehearsal.cutover(&["rollback", "--quiet"]).await;
-    assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
+    assert_eq!(rollback.status.code(), Some(1), "{}", show(&rollback));
+    let text = String::from_utf8_lossy(&rollback.stdout);
+    assert!(text.contains("kept 1 records edited"), "{}", show(&rollback));
+    assert!(text.contains("deleting the contact would delete them too"), "{}", show(&rollback));
     let after = sandbox.dump();
-    assert_eq!(after["contacts"], json!([]), "{}", show(&rollback));
-    assert_eq!(after["conversations"], json!([]), "{}", show(&rollback));
+    let left: Vec<&str> = after["conversations"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(left, vec![edited_id.as_str()], "{}", show(&rollback));
+    let forced = rehearsal.cutover(&["rollback", "--quiet", "--force"]).await;
+    assert_eq!(forced.status.code(), Some(0), "{}", show(&forced));
+    let after = sandbox.dump();
+    assert_eq!(after["conversations"], json!([]), "{}", show(&forced));
+    assert_eq!(after["contacts"], json!([]), "{}", show(&forced));
     let again = rehearsal.cutover(&["rollback", "--quiet"]).await;
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("deleted 0 records"), "{}", show(&again));
     sandbox.shutdown().await;
+}
+
+/// A teammate's edit in Intercom, through the API.
+async fn retitle(sandbox: &Sandbox, conversation_id: &str, title: &str) {
+    let response = reqwest::Client::new()
+        .put(format!("{}/conversations/{conversation_id}", sandbox.base_url()))
+        .bearer_auth(crate::support::migration::TOKEN)
+        .json(&json!({ "title": title }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_named_objects_run() {
+    let rehearsal = Rehearsal::new(10, 8);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), None);
+    let output = rehearsal.cutover(&["run", "--quiet", "--only", "contact"]).await;
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
+    let dump = sandbox.dump();
+    assert!(!dump["contacts"].as_array().unwrap().is_empty());
+    assert_eq!(dump["conversations"], json!([]));
+    let wrong = rehearsal.cutover(&["run", "--quiet", "--only", "contacts"]).await;
+    assert_eq!(wrong.status.code(), Some(2), "{}", show(&wrong));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("did you mean `contact`?"), "{}", show(&wrong));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -251,15 +302,7 @@ async fn delta_then_rollback(state: Option<String>) {
         .map(|c| c["id"].as_str().unwrap().to_owned())
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let client = reqwest::Client::new();
-    let response = client
-        .put(format!("{}/conversations/{conversation_id}", sandbox.base_url()))
-        .bearer_auth(crate::support::migration::TOKEN)
-        .json(&json!({ "title": "Retitled by a teammate" }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    retitle(&sandbox, &conversation_id, "Retitled by a teammate").await;
 
     let delta = rehearsal.cutover(&["run", "--quiet", "--delta"]).await;
     assert!(matches!(delta.status.code(), Some(0 | 1)), "{}", show(&delta));

@@ -36,8 +36,9 @@ pub struct RunCommand {
     /// and everything else they refer to (for the customer's sign-off).
     #[arg(long, value_name = "N")]
     sample: Option<usize>,
-    /// Only these objects (spec names); what they refer to must have been migrated already.
-    #[arg(long, value_name = "OBJECT", num_args = 1..)]
+    /// Only these objects (spec names, comma-separated or repeated); what they refer to must
+    /// have been migrated already.
+    #[arg(long, value_name = "OBJECT", value_delimiter = ',')]
     only: Vec<String>,
     /// Refuse to start unless the spec, its base specs and locks are exactly those the plan
     /// (`cutover plan SPEC --out FILE`) was written from.

@@ -48,6 +48,13 @@ struct IntercomSandbox {
     /// a response held for 30 s, a reset connection, a lost response after the write.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     faults: f64,
+    /// A teammate who exists in the workspace, as `EMAIL` or `EMAIL=NAME` (repeatable). The
+    /// token's owner, operator@example.com, always exists.
+    #[arg(long = "teammate", value_name = "EMAIL[=NAME]")]
+    teammates: Vec<String>,
+    /// A team that exists in the workspace (repeatable; default: one team, `Support`).
+    #[arg(long = "team", value_name = "NAME")]
+    teams: Vec<String>,
 }
 
 impl SandboxCommand {
@@ -76,6 +83,14 @@ impl IntercomSandbox {
             faults: FaultConfig { rate: self.faults, ..FaultConfig::default() },
             ..SandboxConfig::default()
         };
+        let mut config = config;
+        for teammate in &self.teammates {
+            let (email, name) = teammate.split_once('=').unwrap_or((teammate, teammate));
+            config.admins.push((email.trim().to_owned(), name.trim().to_owned()));
+        }
+        if !self.teams.is_empty() {
+            config.teams = self.teams.clone();
+        }
         runtime.block_on(async move {
             let sandbox = match Sandbox::start_on(config, self.port).await {
                 Ok(sandbox) => sandbox,

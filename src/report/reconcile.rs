@@ -177,22 +177,40 @@ fn queue_groups(object: &str, rows: &[RecordRow]) -> Vec<QueueGroup> {
         };
         groups.push(QueueGroup { action, object: object.to_owned(), items });
     }
-    let waiting: Vec<String> = queued
-        .iter()
-        .filter(|r| r.field.as_deref() != Some("match"))
-        .map(|r| format!("{} {}: {}", object, r.source_id, r.reason.as_deref().unwrap_or("")))
-        .collect();
-    if !waiting.is_empty() {
+    // Records waiting for others, counted by what they ultimately wait for (the innermost
+    // reference in the chain: a part waits for its conversation, which waits for a teammate).
+    let mut causes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut waiting = 0;
+    for row in queued.iter().filter(|r| r.field.as_deref() != Some("match")) {
+        waiting += 1;
+        *causes.entry(root_cause(row.reason.as_deref().unwrap_or("no reason recorded"))).or_default() += 1;
+    }
+    if waiting > 0 {
+        let mut items: Vec<(String, usize)> = causes.into_iter().collect();
+        items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         groups.push(QueueGroup {
-            action: format!(
-                "{} {object} records wait for the records above; they migrate on the next run once those do",
-                waiting.len()
-            ),
+            action: format!("{waiting} {object} records wait for records above; they migrate on the next run once those do"),
             object: object.to_owned(),
-            items: waiting,
+            items: items.into_iter().map(|(cause, n)| format!("{n} wait for {cause}")).collect(),
         });
     }
     groups
+}
+
+/// What a waiting record ultimately waits for: the last `refers to OBJECT ID` in its reason
+/// (`admin 4`), or the reason itself.
+fn root_cause(reason: &str) -> String {
+    if let Some(rest) = reason.strip_prefix("waits for the earlier ") {
+        let (record, why) = rest.split_once(" of the same parent: ").unwrap_or((rest, ""));
+        return format!("the earlier {record} of the same parent, which did not migrate: {why}");
+    }
+    match reason.rfind("refers to ") {
+        Some(at) => {
+            let rest = &reason[at + "refers to ".len()..];
+            rest.split(", which").next().unwrap_or(rest).to_owned()
+        }
+        None => reason.to_owned(),
+    }
 }
 
 /// The order outcome columns are shown in.

@@ -112,6 +112,15 @@ impl Rehearsal {
         self.command(args).output().await.expect("the binary runs")
     }
 
+    /// Start `cutover ARGS SPEC` without waiting, keeping its output.
+    pub fn spawn_capturing(&self, args: &[&str]) -> tokio::process::Child {
+        self.command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts")
+    }
+
     /// Start `cutover ARGS SPEC` without waiting.
     pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
         self.command(args)

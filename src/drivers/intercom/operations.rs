@@ -1507,8 +1507,9 @@ impl Client {
             return Err(SinkError::Refused {
                 operation: Operation::DeleteContact,
                 reason: format!(
-                    "contact {contact_id} has {} conversation(s) this migration did not create ({}{more}); deleting \
-                     the contact would delete them too, so archive it or remove it in Intercom by hand",
+                    "contact {contact_id} still has {} conversation(s) ({}{more}) that are not being deleted (not \
+                     created by this migration, or kept because people edited them); deleting the contact would \
+                     delete them too, so archive it or remove it in Intercom by hand",
                     foreign.len(),
                     shown.join(", ")
                 ),
