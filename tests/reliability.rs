@@ -125,7 +125,11 @@ async fn ctrl_c_stops_cleanly_and_the_run_resumes() {
     assert!(sent.success());
     let output = child.wait_with_output().await.unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", show(&output));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("run the same command again to resume"), "{}", show(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("run the same command again to resume"),
+        "{}",
+        show(&output)
+    );
     let resumed = rehearsal.cutover(&["run", "--quiet"]).await;
     assert!(matches!(resumed.status.code(), Some(0 | 1)), "{}", show(&resumed));
     let differences = differences(&want, &normalize(&sandbox));

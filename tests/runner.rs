@@ -111,7 +111,8 @@ async fn full_run_then_rerun(state: Option<String>) {
     assert!(text.contains("kept 1 records edited"), "{}", show(&rollback));
     assert!(text.contains("deleting the contact would delete them too"), "{}", show(&rollback));
     let after = sandbox.dump();
-    let left: Vec<&str> = after["conversations"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let left: Vec<&str> =
+        after["conversations"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(left, vec![edited_id.as_str()], "{}", show(&rollback));
     let forced = rehearsal.cutover(&["rollback", "--quiet", "--force"]).await;
     assert_eq!(forced.status.code(), Some(0), "{}", show(&forced));

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::prepared::prepare;
-use crate::cli::session::{open_ledger, runtime};
-use crate::cli::{COULD_NOT_RUN, FOUND_ERRORS, RenderColor, Stream, emit};
+use crate::cli::session::with_ledger;
+use crate::cli::{FOUND_ERRORS, RenderColor, Stream, emit};
 use crate::report::reconcile::reconcile;
 
 /// Print the reconciliation report: per object, records in the source and where each went
@@ -39,24 +38,12 @@ pub enum ReportFormat {
 impl ReportCommand {
     /// Print the report.
     pub fn execute(self) -> ExitCode {
-        let prepared = match prepare(&self.spec, self.color.style()) {
-            Ok(prepared) => prepared,
-            Err(code) => return code,
-        };
-        let report = runtime().and_then(|runtime| {
-            runtime.block_on(async {
-                let ledger = open_ledger(&prepared, &self.spec).await?;
-                let report = reconcile(&ledger).await.map_err(|e| e.message);
-                ledger.close().await;
-                report
-            })
+        let report = with_ledger(&self.spec, self.color.style(), async |_, ledger| {
+            reconcile(ledger).await.map_err(|e| e.message)
         });
         let report = match report {
             Ok(report) => report,
-            Err(message) => {
-                let _ = emit(Stream::Stderr, &format!("error: {message}\n"));
-                return ExitCode::from(COULD_NOT_RUN);
-            }
+            Err(code) => return code,
         };
         let text = match self.format {
             ReportFormat::Text => report.to_text(),

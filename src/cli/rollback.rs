@@ -7,9 +7,8 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 
-use crate::cli::prepared::prepare;
-use crate::cli::session::{connect_intercom, open_ledger, runtime, stop_on_ctrl_c};
-use crate::cli::{COULD_NOT_RUN, FOUND_ERRORS, RenderColor, Stream, emit};
+use crate::cli::session::{connect_intercom, stop_on_ctrl_c, with_ledger};
+use crate::cli::{FOUND_ERRORS, RenderColor, Stream, emit};
 use crate::run::progress::Progress;
 use crate::run::rollback::rollback;
 
@@ -40,35 +39,22 @@ pub struct RollbackCommand {
 impl RollbackCommand {
     /// Roll back and print what was done.
     pub fn execute(self) -> ExitCode {
-        let prepared = match prepare(&self.spec, self.color.style()) {
-            Ok(prepared) => prepared,
+        let outcome = with_ledger(&self.spec, self.color.style(), async |prepared, ledger| {
+            let destination = connect_intercom(prepared).await?;
+            let stop = Arc::new(AtomicBool::new(false));
+            stop_on_ctrl_c(Arc::clone(&stop));
+            let progress = Progress::new(self.quiet);
+            rollback(&destination, ledger, self.run, self.force, self.dry_run, &progress, &stop)
+                .await
+                .map_err(|e| e.message)
+        });
+        let report = match outcome {
+            Ok(report) => report,
             Err(code) => return code,
         };
-        let outcome = runtime().and_then(|runtime| {
-            runtime.block_on(async {
-                let ledger = open_ledger(&prepared, &self.spec).await?;
-                let destination = connect_intercom(&prepared).await?;
-                let stop = Arc::new(AtomicBool::new(false));
-                stop_on_ctrl_c(Arc::clone(&stop));
-                let progress = Progress::new(self.quiet);
-                let result = rollback(&destination, &ledger, self.run, self.force, self.dry_run, &progress, &stop)
-                    .await
-                    .map_err(|e| e.message);
-                ledger.close().await;
-                result
-            })
-        });
-        match outcome {
-            Ok(report) => {
-                if let Err(code) = emit(Stream::Stdout, &report.to_text()) {
-                    return code;
-                }
-                if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(FOUND_ERRORS) }
-            }
-            Err(message) => {
-                let _ = emit(Stream::Stderr, &format!("error: {message}\n"));
-                ExitCode::from(COULD_NOT_RUN)
-            }
+        if let Err(code) = emit(Stream::Stdout, &report.to_text()) {
+            return code;
         }
+        if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(FOUND_ERRORS) }
     }
 }

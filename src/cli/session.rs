@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::cli::prepared::Prepared;
+use crate::cli::prepared::{Prepared, prepare};
+use crate::cli::{COULD_NOT_RUN, Stream, emit};
 use crate::drivers::file::FileDestination;
 use crate::drivers::intercom::{ClientConfig, Endpoint, IntercomDestination, PacerConfig, Region, Token};
+use crate::report::RenderStyle;
 use crate::state::Ledger;
 
 /// The default state database, beside the spec.
@@ -191,4 +193,27 @@ pub(crate) fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
             }
         }
     });
+}
+
+/// Load the spec, open its state database and run `work` with both on a fresh runtime; the
+/// database is closed afterwards. Errors are printed: a spec with errors gives its exit code, any
+/// other failure exit 2.
+pub(crate) fn with_ledger<T>(
+    spec: &Path,
+    style: RenderStyle,
+    work: impl AsyncFnOnce(&Prepared, &Ledger) -> Result<T, String>,
+) -> Result<T, std::process::ExitCode> {
+    let prepared = prepare(spec, style)?;
+    let outcome = runtime().and_then(|runtime| {
+        runtime.block_on(async {
+            let ledger = open_ledger(&prepared, spec).await?;
+            let outcome = work(&prepared, &ledger).await;
+            ledger.close().await;
+            outcome
+        })
+    });
+    outcome.map_err(|message| {
+        let _ = emit(Stream::Stderr, &format!("error: {message}\n"));
+        std::process::ExitCode::from(COULD_NOT_RUN)
+    })
 }

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::cli::prepared::prepare;
-use crate::cli::session::{connect_intercom, open_ledger, runtime};
-use crate::cli::{COULD_NOT_RUN, FOUND_ERRORS, RenderColor, Stream, emit};
+use crate::cli::session::{connect_intercom, with_ledger};
+use crate::cli::{FOUND_ERRORS, RenderColor, Stream, emit};
 use crate::run::runner::Reader;
 use crate::run::runner::change_fields;
 use crate::run::verify::verify;
@@ -32,35 +31,20 @@ pub struct VerifyCommand {
 impl VerifyCommand {
     /// Compare and print.
     pub fn execute(self) -> ExitCode {
-        let prepared = match prepare(&self.spec, self.color.style()) {
-            Ok(prepared) => prepared,
+        let outcome = with_ledger(&self.spec, self.color.style(), async |prepared, ledger| {
+            let destination = connect_intercom(prepared).await?;
+            let source = prepared.open_source()?;
+            let fields = change_fields(&prepared.plan, prepared.schemas.source.as_ref());
+            let reader = Reader::new(&prepared.plan, source, &fields, 500);
+            verify(&prepared.plan, &reader, &destination, ledger, self.sample, self.seed).await.map_err(|e| e.message)
+        });
+        let result = match outcome {
+            Ok(result) => result,
             Err(code) => return code,
         };
-        let outcome = runtime().and_then(|runtime| {
-            runtime.block_on(async {
-                let ledger = open_ledger(&prepared, &self.spec).await?;
-                let destination = connect_intercom(&prepared).await?;
-                let source = prepared.open_source()?;
-                let fields = change_fields(&prepared.plan, prepared.schemas.source.as_ref());
-                let reader = Reader::new(&prepared.plan, source, &fields, 500);
-                let result = verify(&prepared.plan, &reader, &destination, &ledger, self.sample, self.seed)
-                    .await
-                    .map_err(|e| e.message);
-                ledger.close().await;
-                result
-            })
-        });
-        match outcome {
-            Ok(result) => {
-                if let Err(code) = emit(Stream::Stdout, &result.to_text()) {
-                    return code;
-                }
-                if result.passed() { ExitCode::SUCCESS } else { ExitCode::from(FOUND_ERRORS) }
-            }
-            Err(message) => {
-                let _ = emit(Stream::Stderr, &format!("error: {message}\n"));
-                ExitCode::from(COULD_NOT_RUN)
-            }
+        if let Err(code) = emit(Stream::Stdout, &result.to_text()) {
+            return code;
         }
+        if result.passed() { ExitCode::SUCCESS } else { ExitCode::from(FOUND_ERRORS) }
     }
 }

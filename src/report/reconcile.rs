@@ -189,7 +189,9 @@ fn queue_groups(object: &str, rows: &[RecordRow]) -> Vec<QueueGroup> {
         let mut items: Vec<(String, usize)> = causes.into_iter().collect();
         items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         groups.push(QueueGroup {
-            action: format!("{waiting} {object} records wait for records above; they migrate on the next run once those do"),
+            action: format!(
+                "{waiting} {object} records wait for records above; they migrate on the next run once those do"
+            ),
             object: object.to_owned(),
             items: items.into_iter().map(|(cause, n)| format!("{n} wait for {cause}")).collect(),
         });

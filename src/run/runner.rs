@@ -768,7 +768,11 @@ impl<'a, D: Destination> Runner<'a, D> {
 
     async fn create(&self, mut row: RecordRow, record: &Outgoing) -> Result<RecordRow, RunError> {
         if self.stopped() {
-            // Not sent: the row stays as it was and the next run picks the record up.
+            // Not sent; the next run sends it.
+            if !row.in_destination() {
+                row.status = Status::Failed;
+                row.reason = Some("not sent: the run was stopped first; sent on the next run".into());
+            }
             return Ok(row);
         }
         // Records sharing a `key:` share one destination record.
@@ -946,16 +950,30 @@ impl<'a, D: Destination> Runner<'a, D> {
         }
         if finished {
             self.ledger.clear_cursor(&name).await?;
-            counts.complete = !scope.sample && resumed.is_none();
-            if counts.complete {
-                self.mark_deleted_in_source(&name, &seen).await?;
-            }
-            if let Some(mark) = high_water {
-                self.ledger.set_high_water(&name, mark).await?;
-            }
+            self.end_pass(&name, &mut counts, !scope.sample && resumed.is_none(), &seen, high_water).await?;
         }
         self.progress.finish(&summary_line(&counts));
         Ok(counts)
+    }
+
+    /// A pass over an object read it to the end: a complete pass (the whole object, from the
+    /// start) finds records deleted at the source; the high-water mark moves.
+    async fn end_pass(
+        &self,
+        name: &str,
+        counts: &mut Counts,
+        complete: bool,
+        seen: &HashSet<String>,
+        high_water: Option<i64>,
+    ) -> Result<(), RunError> {
+        counts.complete = complete;
+        if complete {
+            self.mark_deleted_in_source(name, seen).await?;
+        }
+        if let Some(mark) = high_water {
+            self.ledger.set_high_water(name, mark).await?;
+        }
+        Ok(())
     }
 
     /// Decide and write one page: records with a `key:` shared by an earlier record of the same
@@ -1056,13 +1074,7 @@ impl<'a, D: Destination> Runner<'a, D> {
             tally(&mut counts, &group, &rows);
         }
         if !self.stopped() {
-            counts.complete = !scope.sample;
-            if counts.complete {
-                self.mark_deleted_in_source(&name, &seen).await?;
-            }
-            if let Some(mark) = high_water {
-                self.ledger.set_high_water(&name, mark).await?;
-            }
+            self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
         }
         self.progress.finish(&summary_line(&counts));
         Ok(counts)
