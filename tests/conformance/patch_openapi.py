@@ -321,6 +321,16 @@ def relative_urls(doc):
     return f"{len(fixed)} url fields whose examples are relative paths: format uri dropped"
 
 
+def addressable_type_uri(doc):
+    """Defect: the items of a contact's `tags`, `notes` and `companies` lists (`addressable_list`)
+    declare `type` as `format: uri`, yet the type is a word (`tag`, `note`, `company`), as the
+    schema's own example shows (`note`). Drop the format from `type`; `url` keeps its own rule."""
+    kind = schema(doc, "addressable_list")["properties"]["type"]
+    expect(kind.get("format") == "uri" and kind.get("example") == "note", "addressable_list.type is no longer a uri")
+    del kind["format"]
+    return "addressable_list.type: a word such as `tag`, without format uri"
+
+
 FIXES = [
     null_in_enums,
     conversation_from_id_uuid,
@@ -336,6 +346,7 @@ FIXES = [
     undocumented_errors,
     null_input_options,
     relative_urls,
+    addressable_type_uri,
 ]
 
 

@@ -21,6 +21,21 @@ pub async fn fresh_postgres() -> String {
             "these tests need PostgreSQL at {server} (CI starts it; set CUTOVER_TEST_POSTGRES to use another): {error}"
         )
     });
+    // Databases left by earlier test processes go, once per process.
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| async {
+            let ours = format!("cutover_test_{}_", std::process::id());
+            let names: Vec<(String,)> =
+                sqlx::query_as(r"SELECT datname FROM pg_database WHERE datname LIKE 'cutover\_test\_%'")
+                    .fetch_all(&mut admin)
+                    .await
+                    .unwrap_or_default();
+            for (stale,) in names.into_iter().filter(|(n,)| !n.starts_with(&ours)) {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {stale} WITH (FORCE)")).execute(&mut admin).await;
+            }
+        })
+        .await;
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.expect("drop");
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
     format!("{server}/{name}")
