@@ -203,7 +203,13 @@ async fn two_thousand_tickets_run_verify_report_and_roll_back() {
     assert!(matches!(run.status.code(), Some(0 | 1)), "{}", show(&run));
     let tickets = records(&rehearsal.data, "helpdesk.ticket").len();
     let got = normalize(&sandbox);
-    println!("2,000-ticket run: {seconds:.1}s for {tickets} tickets; {}", summary(&got));
+    let requests = sandbox.requests().len();
+    println!(
+        "2,000-ticket run: {seconds:.1}s for {tickets} tickets, {requests} requests (at Intercom's 10,000 a minute: \
+         {:.1} min); {}",
+        requests as f64 / 10_000.0,
+        summary(&got)
+    );
     assert!(duplicates(&sandbox).is_empty(), "{:?}", duplicates(&sandbox));
     // The workspace holds exactly what the ledger says was created, parts in order.
     let report = rehearsal.cutover(&["report", "--format", "json"]).await;

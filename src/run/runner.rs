@@ -262,6 +262,9 @@ impl Work {
     }
 }
 
+/// A page read and mapped ahead of the writes, with where the next one starts.
+type MappedPage = Result<(Vec<Mapping>, Option<Cursor>), RunError>;
+
 /// One mapped source record, before the ledger is consulted.
 struct Mapping {
     id: String,
@@ -911,7 +914,7 @@ impl<'a, D: Destination> Runner<'a, D> {
         let object = &self.plan.objects[index];
         let name = object.name.to_string();
         let resumed = self.ledger.cursor(&name).await?;
-        let mut after = resumed.clone().flatten().map(Cursor);
+        let start = resumed.clone().flatten().map(Cursor);
         let total =
             if scope.sample { scope.allowed[index].as_ref().map(|s| s.len() as u64) } else { self.reader.count(index) };
         self.progress.start(&name, total);
@@ -919,41 +922,80 @@ impl<'a, D: Destination> Runner<'a, D> {
         let mut seen: HashSet<String> = HashSet::new();
         let mut high_water: Option<i64> = None;
         let mut finished = false;
-        while !self.stopped() {
-            let (batch, cache) = self.reader.page(index, after.as_ref())?;
-            let context = Context { plan: self.plan, cache: &cache };
-            let mappings: Vec<Mapping> = batch
-                .records
-                .iter()
-                .filter(|record| !scope.sample || id_text(&record.id).is_some_and(|id| scope.contains(index, &id)))
-                .map(|record| self.map(index, record, &context))
-                .collect();
-            let rows = self.write_page(index, scope, &mappings).await?;
-            for mapping in &mappings {
-                seen.insert(mapping.id.clone());
-                high_water = high_water.max(mapping.changed);
-            }
-            tally(&mut counts, &mappings, &rows);
-            if self.stopped() {
-                break;
-            }
-            match batch.next {
-                Some(next) => {
-                    self.ledger.set_cursor(&name, self.run, Some(&next.0)).await?;
-                    after = Some(next);
-                }
-                None => {
-                    finished = true;
-                    break;
-                }
-            }
-        }
+        // The next page is read and mapped on a thread of its own while this one is written.
+        let (pages, mut incoming) = tokio::sync::mpsc::channel::<MappedPage>(1);
+        let written: Result<(), RunError> = tokio::task::block_in_place(|| {
+            std::thread::scope(|threads| {
+                threads.spawn(|| self.read_ahead(index, scope, start, pages));
+                tokio::runtime::Handle::current().block_on(async {
+                    let outcome = async {
+                        while !self.stopped() {
+                            let Some(page) = incoming.recv().await else { break };
+                            let (mappings, next) = page?;
+                            let rows = self.write_page(index, scope, &mappings).await?;
+                            for mapping in &mappings {
+                                seen.insert(mapping.id.clone());
+                                high_water = high_water.max(mapping.changed);
+                            }
+                            tally(&mut counts, &mappings, &rows);
+                            if self.stopped() {
+                                break;
+                            }
+                            match next {
+                                Some(next) => self.ledger.set_cursor(&name, self.run, Some(&next.0)).await?,
+                                None => {
+                                    finished = true;
+                                    break;
+                                }
+                            }
+                        }
+                        Ok(())
+                    }
+                    .await;
+                    // Let the reader go: its next send fails and it stops.
+                    incoming.close();
+                    outcome
+                })
+            })
+        });
+        written?;
         if finished {
             self.ledger.clear_cursor(&name).await?;
             self.end_pass(&name, &mut counts, !scope.sample && resumed.is_none(), &seen, high_water).await?;
         }
         self.progress.finish(&summary_line(&counts));
         Ok(counts)
+    }
+
+    /// Read and map the pages of object `index` from `after` on, handing each to the writer;
+    /// stops at the end, on an error (handed over too), or when the writer no longer listens.
+    fn read_ahead(
+        &self,
+        index: usize,
+        scope: &Scope,
+        mut after: Option<Cursor>,
+        pages: tokio::sync::mpsc::Sender<MappedPage>,
+    ) {
+        loop {
+            let page = self.reader.page(index, after.as_ref()).map(|(batch, cache)| {
+                let context = Context { plan: self.plan, cache: &cache };
+                let mappings: Vec<Mapping> = batch
+                    .records
+                    .iter()
+                    .filter(|record| !scope.sample || id_text(&record.id).is_some_and(|id| scope.contains(index, &id)))
+                    .map(|record| self.map(index, record, &context))
+                    .collect();
+                (mappings, batch.next)
+            });
+            let next = page.as_ref().ok().and_then(|(_, next)| next.clone());
+            if pages.blocking_send(page).is_err() {
+                return;
+            }
+            match next {
+                Some(next) => after = Some(next),
+                None => return,
+            }
+        }
     }
 
     /// A pass over an object read it to the end: a complete pass (the whole object, from the
