@@ -417,3 +417,21 @@ pub fn outcomes_of(report: &Reconciliation, object: &str) -> HashMap<String, i64
         .map(|o| o.outcomes.clone().into_iter().collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::root_cause;
+
+    #[test]
+    fn waiting_records_are_counted_by_what_they_ultimately_wait_for() {
+        let part = "its conversation 1 is queued: `admin_assignee` refers to admin 4, which waits in the \
+                    reconciliation queue: no teammate with the email a@b.example";
+        assert_eq!(root_cause(part), "admin 4");
+        let held = "waits for the earlier part 7 of the same parent: rejected: notes are written by teammates";
+        assert_eq!(
+            root_cause(held),
+            "the earlier part 7 of the same parent, which did not migrate: rejected: notes are written by teammates"
+        );
+        assert_eq!(root_cause("something else"), "something else");
+    }
+}

@@ -1294,3 +1294,24 @@ pub fn change_field(lock: Option<&crate::check::schema::SchemaLock>, object: &Pl
 pub fn change_fields(plan: &Plan, lock: Option<&crate::check::schema::SchemaLock>) -> Vec<Option<String>> {
     plan.objects.iter().map(|object| change_field(lock, object)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{natural, without_request_id};
+
+    #[test]
+    fn request_ids_stay_out_of_ledger_reasons() {
+        assert_eq!(
+            without_request_id("rejected: HTTP 400: parameter_invalid [request 0271-ab] in field `x`"),
+            "rejected: HTTP 400: parameter_invalid in field `x`"
+        );
+        assert_eq!(without_request_id("plain"), "plain");
+    }
+
+    #[test]
+    fn numeric_ids_sort_as_numbers() {
+        let mut ids = vec!["10", "9", "b", "100", "a"];
+        ids.sort_by(|a, b| natural(a, b));
+        assert_eq!(ids, vec!["9", "10", "100", "a", "b"]);
+    }
+}
