@@ -34,6 +34,7 @@ pub mod destination;
 pub mod error;
 pub mod file;
 pub mod intercom;
+pub mod odoo;
 pub mod records;
 
 use crate::check::schema::SchemaLock;
