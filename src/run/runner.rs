@@ -601,8 +601,12 @@ impl<'a, D: Destination> Runner<'a, D> {
         row.last_run = self.run;
         row.source_changed = mapping.changed.or(row.source_changed);
         let in_destination = row.in_destination();
+        // A record already in the destination keeps its status; that it no longer maps (or
+        // waits) is reported as stale, with the reason.
         let settle = |mut row: RecordRow, status: Status, field: Option<&str>, reason: String| {
-            if !row.in_destination() {
+            if row.in_destination() {
+                row.action = Some(Action::Stale);
+            } else {
                 row.status = status;
                 row.action = None;
             }
@@ -626,10 +630,7 @@ impl<'a, D: Destination> Runner<'a, D> {
             return Work::Settled(row);
         }
         let fields = match &mapping.mapped {
-            Mapped::Skipped => {
-                let filter = object.filter.as_ref().map_or("where".into(), |_| "left out by `where:`".to_owned());
-                return settle(row, Status::Skipped, Some("where"), filter);
-            }
+            Mapped::Skipped => return settle(row, Status::Skipped, Some("where"), "left out by `where:`".into()),
             Mapped::Flagged(reason) => return settle(row, Status::Flagged, Some("flag"), reason.clone()),
             Mapped::Failed { field, error } => {
                 let reason = format!("{} (at {})", error.message, (self.locate)(error.span));
