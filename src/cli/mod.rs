@@ -12,6 +12,7 @@
 //! | 1 | the command ran and found errors (a spec that cannot be read is one of them) |
 //! | 2 | the command could not run: bad arguments, an unknown code for `explain`, output failed |
 
+mod demo;
 mod discover;
 mod explain;
 mod functions;
@@ -54,6 +55,9 @@ pub struct Arguments {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The whole migration on embedded defaults: a generated Odoo helpdesk, the Intercom sandbox,
+    /// SQLite state; validate, plan, run, verify, report, rollback.
+    Demo(demo::DemoCommand),
     /// Check mapping specs and report every problem found, without connecting anywhere.
     Validate(validate::Validate),
     /// Describe the spec's source as a schema lock (the file driver, for now).
@@ -118,6 +122,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     match arguments.command {
+        Command::Demo(demo) => demo.execute(),
         Command::Validate(validate) => validate.execute(),
         Command::Discover(discover) => discover.execute(),
         Command::Explain(explain) => explain.execute(),
