@@ -367,3 +367,31 @@ async fn delta_updates_appends_and_reports_then_rolls_back_sqlite() {
 async fn delta_updates_appends_and_reports_then_rolls_back_postgres() {
     delta_then_rollback(Some(fresh_postgres().await)).await;
 }
+
+/// README's first command: the demo runs every step and leaves the sandbox empty.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_runs_every_step_and_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .args(["demo", "--tickets", "30", "--dir"])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", show(&output));
+    for step in [
+        "cutover validate",
+        "cutover plan",
+        "cutover run --plan",
+        "cutover verify",
+        "cutover report",
+        "cutover rollback",
+    ] {
+        assert!(stderr.contains(step), "{step} missing:\n{stderr}");
+    }
+    assert!(stderr.contains("0 contacts and conversations left in the sandbox"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Every record is accounted for."), "{}", show(&output));
+    assert!(dir.path().join("demo.db").exists());
+}

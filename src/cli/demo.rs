@@ -53,7 +53,8 @@ impl DemoCommand {
                 Err(error) => return fail(&format!("cannot make a temporary directory: {error}")),
             },
         };
-        let dir = self.dir.clone().unwrap_or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_default());
+        let dir =
+            self.dir.clone().unwrap_or_else(|| temporary.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_default());
         match self.rehearse(&dir) {
             Ok(code) => code,
             Err(message) => fail(&message),
@@ -113,7 +114,8 @@ impl DemoCommand {
             }
         }
         let left = sandbox.dump();
-        let remaining = ["contacts", "conversations"].iter().map(|k| left[*k].as_array().map_or(0, Vec::len)).sum::<usize>();
+        let remaining =
+            ["contacts", "conversations"].iter().map(|k| left[*k].as_array().map_or(0, Vec::len)).sum::<usize>();
         runtime.block_on(sandbox.shutdown());
         let code = |wanted: &str| outcomes.iter().find(|(name, _)| *name == wanted).map_or(-1, |(_, code)| *code);
         let passed = code("verify") == 0 && code("report") == 0 && code("rollback") == 0 && remaining == 0;

@@ -139,7 +139,9 @@ pub async fn verify<D: Destination>(
             let mismatches = match destination.verify(&dest_id, &record).await {
                 Ok(mismatches) => mismatches,
                 Err(WriteError::Fatal(message)) => {
-                    return Err(RunError { message: format!("reading {object_name} {} back: {message}", row.source_id) });
+                    return Err(RunError {
+                        message: format!("reading {object_name} {} back: {message}", row.source_id),
+                    });
                 }
                 Err(error) => {
                     let why = format!("could not be read back ({dest_id}): {error}");
