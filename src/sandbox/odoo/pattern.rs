@@ -46,11 +46,7 @@ impl LikePattern {
                         next[j] = seen;
                     }
                 }
-                PatternItem::AnyOne => {
-                    for j in 0..text.len() {
-                        next[j + 1] = reachable[j];
-                    }
-                }
+                PatternItem::AnyOne => next[1..].copy_from_slice(&reachable[..text.len()]),
                 PatternItem::Literal(c) => {
                     for j in 0..text.len() {
                         next[j + 1] = reachable[j] && text[j] == *c;
