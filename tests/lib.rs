@@ -13,6 +13,7 @@ mod robustness;
 mod run;
 mod runner;
 mod sandbox_intercom;
+mod sandbox_odoo;
 mod snapshot;
 mod state;
 mod support;
