@@ -9,8 +9,10 @@
 
 pub mod codec;
 pub mod codec_error;
+pub mod convert;
 pub mod value;
 
 pub use codec::{decode_call, decode_response, encode_call, encode_response};
 pub use codec_error::{CodecError, CodecErrorKind};
+pub use convert::odoo_to_json;
 pub use value::{Fault, XmlRpcValue};
