@@ -7,12 +7,18 @@
 //! `methodResponse` documents and back; [`OdooClient`] sends them to `/xmlrpc/2/common` and
 //! `/xmlrpc/2/object` and reports failures as [`OdooError`]s a consultant can act on.
 
+pub mod client;
 pub mod codec;
 pub mod codec_error;
 pub mod convert;
+pub mod error;
+pub mod server_version;
 pub mod value;
 
+pub use client::{ApiKey, OdooClient, OdooClientConfig};
 pub use codec::{decode_call, decode_response, encode_call, encode_response};
 pub use codec_error::{CodecError, CodecErrorKind};
 pub use convert::odoo_to_json;
+pub use error::{FaultKind, OdooError};
+pub use server_version::ServerVersion;
 pub use value::{Fault, XmlRpcValue};
