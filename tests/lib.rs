@@ -16,3 +16,4 @@ mod sandbox_intercom;
 mod snapshot;
 mod state;
 mod support;
+mod xmlrpc;
