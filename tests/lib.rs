@@ -17,3 +17,4 @@ mod sandbox_odoo;
 mod snapshot;
 mod state;
 mod support;
+mod xmlrpc;

@@ -3,8 +3,22 @@
 //!
 //! [`XmlRpcValue`] is what travels: XML-RPC's types, with Odoo's conventions (False for empty
 //! values, many2one as `[id, name]`, naive-UTC date-time strings) decoded later, where the field's
-//! type from `fields_get` is known.
+//! type from `fields_get` is known ([`odoo_to_json`]). [`codec`] turns values into `methodCall` and
+//! `methodResponse` documents and back; [`OdooClient`] sends them to `/xmlrpc/2/common` and
+//! `/xmlrpc/2/object` and reports failures as [`OdooError`]s a consultant can act on.
 
+pub mod client;
+pub mod codec;
+pub mod codec_error;
+pub mod convert;
+pub mod error;
+pub mod server_version;
 pub mod value;
 
+pub use client::{ApiKey, OdooClient, OdooClientConfig};
+pub use codec::{decode_call, decode_response, encode_call, encode_response};
+pub use codec_error::{CodecError, CodecErrorKind};
+pub use convert::odoo_to_json;
+pub use error::{FaultKind, OdooError};
+pub use server_version::ServerVersion;
 pub use value::{Fault, XmlRpcValue};

@@ -41,3 +41,13 @@ impl XmlRpcValue {
         }
     }
 }
+
+impl Fault {
+    /// The fault as the struct a `<fault>` element carries: `faultCode` and `faultString`.
+    pub fn to_value(&self) -> XmlRpcValue {
+        XmlRpcValue::Struct(vec![
+            ("faultCode".into(), XmlRpcValue::Int(self.code)),
+            ("faultString".into(), XmlRpcValue::String(self.string.clone())),
+        ])
+    }
+}
