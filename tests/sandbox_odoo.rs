@@ -722,3 +722,70 @@ fn large_reads_are_slow_for_the_http_layer() {
     assert_eq!(answered.len(), 20);
     assert!(odoo.calls() >= 5);
 }
+
+/// The emulator over real XML-RPC: Python's own `xmlrpc.client` (an independent client) and our
+/// `OdooClient` see the same answers, faults come with HTTP 200, unknown paths 404, and a read
+/// above the slowness threshold is held and ends in a 504 the client classifies as a timeout.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_emulator_speaks_xml_rpc_over_http() {
+    use cutover::drivers::odoo::{ApiKey, OdooClient, OdooClientConfig};
+    use cutover::sandbox::odoo::OdooServer;
+
+    let mut config = config(OdooVersion::new(17).unwrap());
+    config.slowness.large_read_cells = Some(1_000);
+    let server = OdooServer::start(OdooEmulator::new(config.clone()).unwrap(), 0).await.unwrap();
+    let url = server.base_url();
+
+    let script = format!(
+        r#"
+import json, xmlrpc.client
+common = xmlrpc.client.ServerProxy("{url}/xmlrpc/2/common")
+uid = common.authenticate("{db}", "{login}", "{key}", {{}})
+bad = common.authenticate("{db}", "{login}", "not-the-key", {{}})
+models = xmlrpc.client.ServerProxy("{url}/xmlrpc/2/object", allow_none=True)
+rows = models.execute_kw("{db}", uid, "{key}", "helpdesk.ticket", "search_read", [[["id", "<=", 3]]],
+                         {{"fields": ["name", "partner_id"], "order": "id"}})
+try:
+    models.execute_kw("{db}", uid, "wrong", "helpdesk.ticket", "search_count", [[]])
+    fault = None
+except xmlrpc.client.Fault as error:
+    fault = error.faultCode
+print(json.dumps({{"uid": uid, "bad": bad, "rows": rows, "fault": fault}}))
+"#,
+        db = config.database,
+        login = config.login,
+        key = config.api_key,
+    );
+    let output = tokio::process::Command::new("python3").arg("-c").arg(&script).output().await.unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let python: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(python["uid"], json!(config.uid));
+    assert_eq!(python["bad"], json!(false));
+    assert_eq!(python["fault"], json!(3));
+    let tickets = rows("helpdesk.ticket");
+    let names: Vec<&Value> = tickets.iter().filter(|t| t["id"].as_i64().unwrap() <= 3).map(|t| &t["name"]).collect();
+    let got: Vec<&Value> = python["rows"].as_array().unwrap().iter().map(|r| &r["name"]).collect();
+    assert_eq!(got, names);
+    assert!(python["rows"][0]["partner_id"].is_array(), "many2one as [id, name]: {}", python["rows"][0]);
+
+    let mut client = OdooClient::new(OdooClientConfig {
+        timeout: Duration::from_millis(1500),
+        ..OdooClientConfig::new(url.clone())
+    })
+    .unwrap();
+    assert_eq!(client.version().await.unwrap().major, Some(17));
+    let uid = client.authenticate(&config.database, &config.login, ApiKey::new(config.api_key.clone())).await.unwrap();
+    assert_eq!(uid, config.uid);
+    let count =
+        client.execute_kw("helpdesk.ticket", "search_count", vec![XmlRpcValue::Array(vec![])], vec![]).await.unwrap();
+    // Without `active_test: false`, archived tickets are not counted, as in Odoo.
+    let active = tickets.iter().filter(|t| t["active"] != json!(false)).count();
+    assert_eq!(count, XmlRpcValue::Int(active as i64));
+    // Every message with every field is far above the threshold: held, then 504 — a timeout.
+    let error =
+        client.execute_kw("mail.message", "search_read", vec![XmlRpcValue::Array(vec![])], vec![]).await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    let missing = reqwest::Client::new().post(format!("{url}/xmlrpc/2/nothing")).body("x").send().await.unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    server.shutdown().await;
+}

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::{COULD_NOT_RUN, Stream, emit};
 use crate::sandbox::intercom::{FaultConfig, Sandbox, SandboxConfig};
+use crate::sandbox::odoo::{EmulatorConfig, OdooEmulator, OdooServer, OdooVersion, Slowness};
 
 /// Run a local emulator of a destination API until Ctrl-C, printing its base URL on stdout.
 /// Point the sink at that URL instead of the real API to rehearse a migration without touching a
@@ -24,6 +25,39 @@ enum Emulator {
     /// The Intercom REST API 2.16: the endpoints the Intercom sink uses, with Intercom's errors,
     /// rate limits and search delay, in memory.
     Intercom(IntercomSandbox),
+    /// Odoo's XML-RPC External API (`/xmlrpc/2/common`, `/xmlrpc/2/object`) over a helpdesk
+    /// written by `cutover generate --platform odoo`, read-only, as Odoo 16, 17 or 18 answers.
+    Odoo(OdooSandbox),
+}
+
+/// Options of the Odoo emulator.
+#[derive(Debug, Args)]
+struct OdooSandbox {
+    /// The generated helpdesk to serve (`cutover generate --platform odoo --out DIR`).
+    #[arg(long, value_name = "DIR")]
+    data: std::path::PathBuf,
+    /// Port to listen on, on 127.0.0.1; 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The Odoo major version to answer as (16, 17 or 18).
+    #[arg(long = "odoo-version", default_value_t = 17)]
+    odoo_version: u32,
+    /// The database name.
+    #[arg(long, default_value = "odoo")]
+    database: String,
+    /// The integration user's login.
+    #[arg(long, default_value = "admin")]
+    login: String,
+    /// The user's API key.
+    #[arg(long, env = "ODOO_API_KEY", default_value = "odoo-key", hide_env_values = true)]
+    api_key: String,
+    /// Delay added to every call, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    delay_ms: u64,
+    /// Reads answering more than this many cells (records × fields) are held, then answered 504,
+    /// like a worker killed at its time limit behind a proxy.
+    #[arg(long, value_name = "CELLS")]
+    slow_cells: Option<u64>,
 }
 
 /// Options of the Intercom sandbox.
@@ -62,6 +96,7 @@ impl SandboxCommand {
     pub fn execute(self) -> ExitCode {
         match self.emulator {
             Emulator::Intercom(options) => options.run(),
+            Emulator::Odoo(options) => options.run(),
         }
     }
 }
@@ -119,6 +154,54 @@ impl IntercomSandbox {
                     ExitCode::from(COULD_NOT_RUN)
                 }
             }
+        })
+    }
+}
+
+impl OdooSandbox {
+    fn run(self) -> ExitCode {
+        let Some(version) = OdooVersion::new(self.odoo_version) else {
+            let _ =
+                emit(Stream::Stderr, &format!("error: Odoo {} is not emulated; use 16, 17 or 18\n", self.odoo_version));
+            return ExitCode::from(COULD_NOT_RUN);
+        };
+        let mut config = EmulatorConfig::new(&self.data, self.api_key);
+        config.database = self.database;
+        config.login = self.login;
+        config.version = version;
+        config.slowness = Slowness { delay: Duration::from_millis(self.delay_ms), large_read_cells: self.slow_cells };
+        let emulator = match OdooEmulator::new(config) {
+            Ok(emulator) => emulator,
+            Err(message) => {
+                let _ = emit(Stream::Stderr, &format!("error: {message}\n"));
+                return ExitCode::from(COULD_NOT_RUN);
+            }
+        };
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
+                return ExitCode::from(COULD_NOT_RUN);
+            }
+        };
+        runtime.block_on(async move {
+            let server = match OdooServer::start(emulator, self.port).await {
+                Ok(server) => server,
+                Err(error) => {
+                    let _ =
+                        emit(Stream::Stderr, &format!("error: cannot listen on 127.0.0.1:{}: {error}\n", self.port));
+                    return ExitCode::from(COULD_NOT_RUN);
+                }
+            };
+            let url = server.base_url();
+            let note = format!("Odoo {} emulator (XML-RPC) listening on {url}; Ctrl-C stops it.\n", self.odoo_version);
+            if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
+                server.shutdown().await;
+                return code;
+            }
+            let _ = tokio::signal::ctrl_c().await;
+            server.shutdown().await;
+            ExitCode::SUCCESS
         })
     }
 }

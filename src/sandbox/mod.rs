@@ -16,8 +16,8 @@
 //! dump, so two identical runs produce identical results.
 //!
 //! - [`intercom`]: the Intercom REST API, version 2.16.
-//! - [`odoo`]: Odoo's XML-RPC `common` and `object` services over a generated Help Desk (the
-//!   server-side semantics; the HTTP layer comes separately).
+//! - [`odoo`]: Odoo's XML-RPC `common` and `object` services over a generated Help Desk, served
+//!   over real XML-RPC by [`odoo::OdooServer`].
 
 pub mod intercom;
 pub mod odoo;

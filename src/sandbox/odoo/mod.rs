@@ -2,9 +2,9 @@
 //! services over a generated Help Desk dataset, for tests of the Odoo source driver.
 //!
 //! [`OdooEmulator::dispatch`] takes a service, a method and its decoded parameters and returns
-//! what Odoo would: a value or a [`Fault`](crate::drivers::odoo::Fault). The wire format is not
-//! here — a thin HTTP layer decodes `methodCall`s, calls [`OdooEmulator::respond`] (which also
-//! reports the injected delay and [`Outcome::Slow`] reads) and encodes the answer.
+//! what Odoo would: a value or a [`Fault`](crate::drivers::odoo::Fault). [`OdooServer`]
+//! (`server.rs`) is the HTTP layer: it decodes `methodCall`s, calls [`OdooEmulator::respond`]
+//! (which also reports the injected delay and [`Outcome::Slow`] reads) and encodes the answer.
 //!
 //! What it reproduces, following the Odoo reference digest:
 //!
@@ -39,9 +39,11 @@ mod orm;
 mod outcome;
 mod pattern;
 mod record;
+mod server;
 mod version;
 
 pub use config::{EmulatorConfig, HELPDESK_MODELS, ModelAccess, Slowness};
 pub use emulator::OdooEmulator;
 pub use outcome::{Outcome, Response, SlowRead};
+pub use server::{HOLD, OdooServer};
 pub use version::{OdooVersion, SUPPORTED_MAJORS};
