@@ -410,6 +410,17 @@ impl<'a, D: Destination> Runner<'a, D> {
         Ok(())
     }
 
+    /// The row of a record the destination now holds as `record`.
+    fn applied(&self, row: &mut RecordRow, record: &Outgoing, written: &crate::drivers::Written, action: Action) {
+        row.status = Status::Done;
+        row.action = Some(action);
+        row.dest_updated = written.updated_at;
+        row.checksum = Some(checksum(record));
+        row.payload = self.kept_payload(&row.object, record);
+        row.reason = None;
+        row.field = None;
+    }
+
     /// The outgoing record to keep in a done row: only for parents of child objects, whose
     /// follow-ups (state, assignment, tags) are applied again after their children are written
     /// (a customer's reply reopens a closed conversation).
@@ -503,15 +514,7 @@ impl<'a, D: Destination> Runner<'a, D> {
         action: Action,
     ) -> Result<RecordRow, RunError> {
         match self.destination.complete(id, record).await {
-            Ok(written) => {
-                row.status = Status::Done;
-                row.action = Some(action);
-                row.dest_updated = written.updated_at;
-                row.checksum = Some(checksum(record));
-                row.payload = self.kept_payload(&row.object, record);
-                row.reason = None;
-                row.field = None;
-            }
+            Ok(written) => self.applied(&mut row, record, &written, action),
             Err(error) => {
                 row.status = Status::Written;
                 row.reason = Some(format!("created, but not finished ({error}); finished on the next run"));
@@ -801,18 +804,14 @@ impl<'a, D: Destination> Runner<'a, D> {
         for _ in 0..CREATE_ATTEMPTS {
             match self.destination.create(record).await {
                 Ok(written) => {
-                    row.status = Status::Done;
                     let (origin, action) = if written.existed {
                         (Origin::Matched, Action::Matched)
                     } else {
                         (Origin::Created, Action::Created)
                     };
                     row.origin = Some(origin);
-                    row.action = Some(action);
-                    row.dest_id = Some(written.id);
-                    row.dest_updated = written.updated_at;
-                    row.checksum = Some(checksum(record));
-                    row.payload = self.kept_payload(&row.object, record);
+                    row.dest_id = Some(written.id.clone());
+                    self.applied(&mut row, record, &written, action);
                     self.ledger.put(&row).await?;
                     return Ok(row);
                 }
@@ -893,17 +892,8 @@ impl<'a, D: Destination> Runner<'a, D> {
             return Ok(row);
         }
         match self.destination.complete(&id, record).await {
-            Ok(written) => {
-                row.action = Some(Action::Updated);
-                row.dest_updated = written.updated_at;
-                row.checksum = Some(checksum(record));
-                row.payload = self.kept_payload(&row.object, record);
-                row.reason = None;
-                row.field = None;
-            }
-            Err(error) => {
-                self.write_failed(&mut row, &error);
-            }
+            Ok(written) => self.applied(&mut row, record, &written, Action::Updated),
+            Err(error) => self.write_failed(&mut row, &error),
         }
         Ok(row)
     }
