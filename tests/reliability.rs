@@ -112,7 +112,7 @@ async fn twenty_kills_then_resume_give_the_clean_state_postgres() {
 /// how to resume, and resuming gives the clean state.
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_stops_cleanly_and_the_run_resumes() {
-    let rehearsal = Rehearsal::new(60, 51);
+    let rehearsal = Rehearsal::new(100, 51);
     let want = expected(&rehearsal).await;
     let mut config = sandbox_config(&rehearsal.data);
     config.latency = Duration::from_millis(20);
