@@ -193,6 +193,12 @@ fn paging_returns_every_record_once_in_id_order_archived_included() {
     let active = fields("res.users").iter().position(|f| f == "active").unwrap();
     let users = read_all(&mut odoo, "res.users", &fields("res.users"), 50);
     assert!(users.iter().any(|t| t.values[active] == Value::Bool(false)), "archived users are read");
+    // A cursor is stable across connections: a new source resumes where the first stopped.
+    let fields = fields("helpdesk.ticket");
+    let first = odoo.read("helpdesk.ticket", &fields, None, 5).unwrap();
+    let second = odoo.read("helpdesk.ticket", &fields, first.next.as_ref(), 5).unwrap();
+    let mut again = served.connect(KEY, generated_lock(), Duration::from_secs(30)).unwrap();
+    assert_eq!(again.read("helpdesk.ticket", &fields, first.next.as_ref(), 5).unwrap(), second);
     // A cursor that is not an id is refused, not read from the start.
     let error = odoo.read("helpdesk.ticket", &[], Some(&Cursor("12:x".into())), 5).unwrap_err();
     assert!(error.to_string().contains("cannot resume"), "{error}");
@@ -326,8 +332,8 @@ fn wrong_key_missing_helpdesk_and_denied_models_say_what_to_do() {
 }
 
 /// The same generated helpdesk migrated once through the file driver and once through the Odoo
-/// emulator, each into a fresh Intercom sandbox, by the real binary: the two sandboxes end in the
-/// same normalised state.
+/// emulator (in pages of 7, so cursors and prefetches cross many pages), each into a fresh
+/// Intercom sandbox, by the real binary: the two sandboxes end in the same normalised state.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrating_from_odoo_equals_migrating_from_files() {
     let from_files = Rehearsal::new(25, 13);
@@ -343,7 +349,7 @@ async fn migrating_from_odoo_equals_migrating_from_files() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/odoo-helpdesk-to-intercom.yaml");
     let spec = format!(
         "cutover: 1\nextends: {}\nsource:\n  driver: odoo\n  url: {}\n  database: odoo\n  login: admin\n  \
-         api_key: \"${{ODOO_API_KEY}}\"\n  path: null\nsink:\n  driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  \
+         api_key: \"${{ODOO_API_KEY}}\"\n  path: null\n  batch: 7\nsink:\n  driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  \
          url: {}\nstate: \"sqlite:state.db\"\n",
         base.display(),
         odoo.base_url(),
