@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use crate::check::schema::SchemaLock;
 use crate::cli::{COULD_NOT_RUN, FOUND_ERRORS, RenderColor, Stream, emit};
+use crate::drivers::Source;
 use crate::report::lock::lock_to_yaml;
 use crate::report::render_human;
 use crate::source::SourceMap;
@@ -35,27 +37,51 @@ impl Discover {
             }
         };
         let endpoint = &spec.source;
-        if endpoint.driver.value != "file" {
-            return fail(&format!(
-                "discovering a {} source is not available in this build yet; only the file driver discovers",
-                endpoint.driver.value
-            ));
-        }
-        let Some(path) = &endpoint.path else { return fail("the file source needs `path:`") };
-        let dir = match path.resolve(|name| std::env::var(name).ok()) {
-            Ok(dir) => crate::check::locks::resolve_path(&sources, &crate::span::Spanned::new(dir, path.span)),
-            Err(unset) => return fail(&unset.to_string()),
-        };
         let out = match (&self.out, &endpoint.schema) {
             (Some(out), _) => out.clone(),
             (None, Some(schema)) => crate::check::locks::resolve_path(&sources, schema),
             (None, None) => return fail("the spec's source has no `schema:`; give `--out PATH`"),
         };
-        let lock = match crate::drivers::file::discover::discover(&dir) {
-            Ok(lock) => lock,
-            Err(error) => return fail(&error.to_string()),
+        let (lock, header, notes) = match endpoint.driver.value.as_str() {
+            "file" => {
+                let Some(path) = &endpoint.path else { return fail("the file source needs `path:`") };
+                let dir = match path.resolve(|name| std::env::var(name).ok()) {
+                    Ok(dir) => crate::check::locks::resolve_path(&sources, &crate::span::Spanned::new(dir, path.span)),
+                    Err(unset) => return fail(&unset.to_string()),
+                };
+                match crate::drivers::file::discover::discover(&dir) {
+                    Ok(lock) => (lock, format!("Discovered by `cutover discover` from {}.", dir.display()), Vec::new()),
+                    Err(error) => return fail(&error.to_string()),
+                }
+            }
+            "odoo" => {
+                let mut source = match crate::cli::prepared::connect_odoo(endpoint, SchemaLock::default()) {
+                    Ok(source) => source,
+                    Err(message) => return fail(&message),
+                };
+                match source.describe() {
+                    Ok(lock) => {
+                        let header = format!(
+                            "Discovered by `cutover discover` from Odoo {} (archived records included).",
+                            source.version().server_version
+                        );
+                        (lock, header, source.notes().to_vec())
+                    }
+                    Err(error) => return fail(&error.to_string()),
+                }
+            }
+            other => {
+                return fail(&format!(
+                    "discovering a {other} source is not available in this build yet; the file and odoo drivers \
+                     discover"
+                ));
+            }
         };
-        let header = format!("Discovered by `cutover discover` from {}.", dir.display());
+        for note in &notes {
+            if let Err(code) = emit(Stream::Stderr, &format!("note: {note}\n")) {
+                return code;
+            }
+        }
         if let Err(error) = std::fs::write(&out, lock_to_yaml(&lock, &header)) {
             return fail(&format!("cannot write `{}`: {error}", out.display()));
         }

@@ -4,11 +4,13 @@ use std::path::Path;
 
 use crate::check::{Schemas, check, load_schemas};
 use crate::diagnostic::Diagnostics;
+use crate::drivers::odoo::{OdooClientConfig, OdooSource};
 use crate::drivers::{FileSource, Source};
 use crate::plan::{Plan, compile};
 use crate::report::{RenderStyle, render_human};
 use crate::source::SourceMap;
 use crate::spec::Spec;
+use crate::spec::model::Endpoint;
 
 /// A spec ready to execute.
 pub(crate) struct Prepared {
@@ -46,8 +48,9 @@ pub(crate) fn prepare(path: &Path, style: RenderStyle) -> Result<Prepared, std::
 }
 
 impl Prepared {
-    /// Open the spec's source for reading. Only the file driver reads in this build; the others
-    /// are described by their locks (validate, plan) but cannot be read from yet.
+    /// Open the spec's source for reading: the file and Odoo drivers read in this build; the
+    /// others are described by their locks (validate, plan) but cannot be read from yet. Page
+    /// sizes come from the runner (`batch:`), which passes them to every read.
     pub(crate) fn open_source(&self) -> Result<Box<dyn Source + Send>, String> {
         let endpoint = &self.spec.source;
         match endpoint.driver.value.as_str() {
@@ -61,10 +64,39 @@ impl Prepared {
                 let lock = self.schemas.source.clone().unwrap_or_default();
                 Ok(Box::new(FileSource::with_lock(&dir, lock).map_err(|e| e.to_string())?))
             }
+            "odoo" => {
+                let lock = self.schemas.source.clone().unwrap_or_default();
+                Ok(Box::new(connect_odoo(endpoint, lock)?))
+            }
             other => Err(format!(
                 "the {other} driver cannot read records in this build yet; export the data with \
                  `cutover generate` or another tool into a directory and use `driver: file` (see README, Status)"
             )),
         }
     }
+}
+
+/// Connect to the Odoo a source endpoint names: `url`, `database`, `login` and `api_key`, each
+/// resolved from its `${VAR}` template (the key is never printed: errors name the variable).
+/// `CUTOVER_ODOO_TIMEOUT` sets the seconds one call may take (default 120, Odoo's own limit).
+pub(crate) fn connect_odoo(endpoint: &Endpoint, lock: crate::check::schema::SchemaLock) -> Result<OdooSource, String> {
+    let setting = |name: &str, template: Option<&crate::spec::template::Template>| -> Result<String, String> {
+        let template = template.ok_or_else(|| format!("the odoo source needs `{name}:`"))?;
+        let value = template.resolve(|variable| std::env::var(variable).ok()).map_err(|unset| unset.to_string())?;
+        if value.trim().is_empty() {
+            return Err(format!("the odoo source's `{name}:` is empty"));
+        }
+        Ok(value)
+    };
+    let url = setting("url", endpoint.url.as_ref())?;
+    let database = setting("database", endpoint.database.as_ref())?;
+    let login = setting("login", endpoint.login.as_ref())?;
+    let api_key = setting("api_key", endpoint.api_key.as_ref())?;
+    let mut config = OdooClientConfig::new(url);
+    if let Some(seconds) = std::env::var("CUTOVER_ODOO_TIMEOUT").ok().and_then(|s| s.parse::<f64>().ok())
+        && seconds > 0.0
+    {
+        config.timeout = std::time::Duration::from_secs_f64(seconds);
+    }
+    OdooSource::connect_with(config, &database, &login, &api_key, lock).map_err(|error| error.to_string())
 }

@@ -43,6 +43,14 @@ pub enum DriverError {
         /// What did not match.
         reason: String,
     },
+    /// A remote system failed or refused a call (Odoo: wrong credentials, a model the user may
+    /// not read, a page that outran the server's time limit); the message says what to do.
+    Remote {
+        /// The system (`odoo`).
+        system: String,
+        /// What went wrong and what to do, never holding a credential.
+        message: String,
+    },
     /// A record the sink cannot write (a mapped field named `_object`, a kind named `../x`).
     Rejected {
         /// The destination kind.
@@ -87,6 +95,7 @@ impl fmt::Display for DriverError {
                 "cannot resume reading `{object}` from cursor `{cursor}`: {reason}; the data changed since the \
                  cursor was saved, so restart reading `{object}` from the beginning"
             ),
+            DriverError::Remote { system, message } => write!(f, "{system}: {message}"),
             DriverError::Rejected { kind, message } => write!(f, "cannot write a `{kind}` record: {message}"),
         }
     }

@@ -13,7 +13,10 @@
 //! `Box<dyn Sink>` chosen from the spec's driver names. A later async runner wraps them (calls move
 //! to a blocking thread, pacing stays in the runner) rather than each driver growing its own
 //! `async fn`s, which could not be called through `dyn` anyway. Drivers therefore keep no hidden
-//! background work: a call returns when its I/O is done.
+//! background work: a call returns when its I/O is done. A driver built on an async client (Odoo)
+//! runs that client on a thread of its own with its own runtime and waits for each answer with a
+//! blocking receive (`odoo/worker.rs`), which is safe from a plain thread and from inside
+//! `block_in_place` alike; the thread is idle between calls.
 //!
 //! # The contract
 //!

@@ -112,6 +112,13 @@ impl Rehearsal {
         self.command(args).output().await.expect("the binary runs")
     }
 
+    /// Run `cutover ARGS SPEC` to the end with more environment variables (`ODOO_API_KEY`).
+    pub async fn cutover_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.command(args);
+        command.envs(env.iter().copied());
+        command.output().await.expect("the binary runs")
+    }
+
     /// Start `cutover ARGS SPEC` without waiting, keeping its output.
     pub fn spawn_capturing(&self, args: &[&str]) -> tokio::process::Child {
         self.command(args)
