@@ -368,7 +368,8 @@ async fn delta_updates_appends_and_reports_then_rolls_back_postgres() {
     delta_then_rollback(Some(fresh_postgres().await)).await;
 }
 
-/// README's first command: the demo runs every step and leaves the sandbox empty.
+/// README's first command: the demo reads the Odoo emulator over XML-RPC, runs every step and
+/// leaves the sandbox empty.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_runs_every_step_and_cleans_up() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,11 +1,10 @@
 //! `cutover demo`: the whole migration on embedded defaults, end to end.
 //!
-//! A generated Odoo helpdesk is written to a directory and read through the file driver (the
-//! Odoo XML-RPC driver and its emulator are the next step of the Odoo pair), the Intercom sandbox
-//! serves in this process on a free loopback port with the generated active agents as teammates
-//! and the generated teams, and the bundled Odoo spec (written beside the data with its locks)
-//! runs on SQLite state: validate, plan, run, verify, report, rollback. Each step is this same
-//! binary in a child process, exactly as a consultant would type it.
+//! A generated Odoo helpdesk is served over real XML-RPC by the Odoo emulator, the Intercom sandbox
+//! serves in this process too (both on free loopback ports; the generated active agents are the
+//! teammates, the generated teams the teams), and the bundled Odoo spec (written beside the data
+//! with its locks) runs on SQLite state: discover, validate, plan, run, verify, report, rollback.
+//! Each step is this same binary in a child process, exactly as a consultant would type it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -15,6 +14,7 @@ use clap::Args;
 use crate::cli::{COULD_NOT_RUN, Stream, emit};
 use crate::generate::{self, Platform};
 use crate::sandbox::intercom::{Sandbox, SandboxConfig};
+use crate::sandbox::odoo::{EmulatorConfig, OdooEmulator, OdooServer};
 
 /// The bundled spec and its locks, written beside the demo's data.
 const BUNDLED: [(&str, &str); 3] = [
@@ -26,8 +26,12 @@ const BUNDLED: [(&str, &str); 3] = [
 /// The sandbox's token in the demo.
 const TOKEN: &str = "demo-token";
 
-/// Rehearse a whole migration on embedded defaults: a generated Odoo helpdesk, the Intercom
-/// sandbox in this process, SQLite state; validate, plan, run, verify, report and rollback.
+/// The emulated Odoo user's API key in the demo.
+const ODOO_KEY: &str = "demo-odoo-key";
+
+/// Rehearse a whole migration on embedded defaults: a generated Odoo helpdesk served by the Odoo
+/// emulator, the Intercom sandbox, SQLite state; discover, validate, plan, run, verify, report
+/// and rollback.
 #[derive(Debug, Args)]
 pub struct DemoCommand {
     /// Tickets to generate.
@@ -85,17 +89,28 @@ impl DemoCommand {
             config.teams.len()
         ));
         let sandbox = runtime.block_on(Sandbox::start(config)).map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        let odoo_config = EmulatorConfig::new(&data, ODOO_KEY);
+        let emulator =
+            OdooEmulator::new(odoo_config.clone()).map_err(|e| format!("cannot load the Odoo emulator: {e}"))?;
+        let odoo = runtime
+            .block_on(OdooServer::start(emulator, 0))
+            .map_err(|e| format!("cannot start the Odoo emulator: {e}"))?;
+        say(&format!("serving the generated helpdesk as Odoo {} at {}", odoo_config.version.serie(), odoo.base_url()));
         let spec = dir.join("demo.yaml");
         let text = format!(
-            "# The demo: the bundled Odoo spec over a generated helpdesk, into the local sandbox.\n\
-             cutover: 1\nextends: odoo-helpdesk-to-intercom.yaml\nsource:\n  driver: file\n  path: data\n  url: null\n  \
-             database: null\n  login: null\n  api_key: null\nsink:\n  driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  \
-             url: {}\nstate: sqlite:demo.db\n",
+            "# The demo: the bundled Odoo spec, from the Odoo emulator into the local Intercom sandbox.\n\
+             cutover: 1\nextends: odoo-helpdesk-to-intercom.yaml\nsource:\n  driver: odoo\n  url: {}\n  \
+             database: {}\n  login: {}\n  api_key: \"${{ODOO_API_KEY}}\"\n  schema: schemas/odoo-discovered.lock.yaml\n\
+             sink:\n  driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  url: {}\nstate: sqlite:demo.db\n",
+            odoo.base_url(),
+            odoo_config.database,
+            odoo_config.login,
             sandbox.base_url()
         );
         std::fs::write(&spec, text).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
         let plan = dir.join("plan.json");
-        let steps: [(&str, Vec<String>); 6] = [
+        let steps: [(&str, Vec<String>); 7] = [
+            ("discover", vec!["discover".into()]),
             ("validate", vec!["validate".into()]),
             ("plan", vec!["plan".into(), "--out".into(), plan.display().to_string()]),
             ("run", vec!["run".into(), "--plan".into(), plan.display().to_string()]),
@@ -109,7 +124,7 @@ impl DemoCommand {
             let code = step(&args, &spec)?;
             outcomes.push((name, code));
             // A spec that does not validate, or a run that could not start, ends the demo.
-            if (name == "validate" || name == "plan" || name == "run") && !matches!(code, 0 | 1) {
+            if matches!(name, "discover" | "validate" | "plan" | "run") && !matches!(code, 0 | 1) {
                 return Err(format!("`{name}` failed (exit {code}); the files are in {}", dir.display()));
             }
         }
@@ -117,6 +132,7 @@ impl DemoCommand {
         let remaining =
             ["contacts", "conversations"].iter().map(|k| left[*k].as_array().map_or(0, Vec::len)).sum::<usize>();
         runtime.block_on(sandbox.shutdown());
+        runtime.block_on(odoo.shutdown());
         let code = |wanted: &str| outcomes.iter().find(|(name, _)| *name == wanted).map_or(-1, |(_, code)| *code);
         let passed = code("verify") == 0 && code("report") == 0 && code("rollback") == 0 && remaining == 0;
         say(&format!(
@@ -160,6 +176,7 @@ fn step(args: &[String], spec: &Path) -> Result<i32, String> {
         .args(args)
         .arg(spec)
         .env("INTERCOM_TOKEN", TOKEN)
+        .env("ODOO_API_KEY", ODOO_KEY)
         .status()
         .map_err(|e| format!("cannot run `cutover {}`: {e}", args.join(" ")))?;
     Ok(status.code().unwrap_or(-1))

@@ -55,12 +55,13 @@ pub struct Arguments {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The whole migration on embedded defaults: a generated Odoo helpdesk, the Intercom sandbox,
-    /// SQLite state; validate, plan, run, verify, report, rollback.
+    /// The whole migration on embedded defaults: a generated Odoo helpdesk served by the Odoo
+    /// emulator, the Intercom sandbox, SQLite state; discover, validate, plan, run, verify, report,
+    /// rollback.
     Demo(demo::DemoCommand),
     /// Check mapping specs and report every problem found, without connecting anywhere.
     Validate(validate::Validate),
-    /// Describe the spec's source as a schema lock (the file driver, for now).
+    /// Describe the spec's source as a schema lock (file and Odoo sources).
     Discover(discover::Discover),
     /// Explain a diagnostic code: what it means, a spec excerpt that triggers it, how to fix it.
     Explain(explain::Explain),
