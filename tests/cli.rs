@@ -252,3 +252,19 @@ fn schema_is_json_describing_objects() {
     assert!(schema["properties"].get("objects").is_some(), "no `objects` property: {schema}");
     assert!(schema["properties"].get("source").is_some());
 }
+
+/// `discover` never overwrites a base spec's lock: a customer spec that inherits `source.schema`
+/// must name its own lock or `--out`, and the bundled lock stays as it is.
+#[test]
+fn discover_refuses_to_overwrite_a_base_specs_lock() {
+    let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/schemas/odoo-17.lock.yaml");
+    let before = std::fs::read(&lock).unwrap();
+    let (status, _, stderr) = crate::support::cutover_at_root(
+        &["discover", "specs/examples/odoo-generated.yaml"],
+        &[("CUTOVER_SAMPLE_ODOO", "/nonexistent")],
+    );
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("`source.schema` comes from specs/odoo-helpdesk-to-intercom.yaml"), "{stderr}");
+    assert!(stderr.contains("--out PATH"), "{stderr}");
+    assert_eq!(std::fs::read(&lock).unwrap(), before);
+}

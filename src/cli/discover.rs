@@ -39,7 +39,22 @@ impl Discover {
         let endpoint = &spec.source;
         let out = match (&self.out, &endpoint.schema) {
             (Some(out), _) => out.clone(),
-            (None, Some(schema)) => crate::check::locks::resolve_path(&sources, schema),
+            (None, Some(schema)) => {
+                // A path written in a base spec (a bundled one, say) is not this customer's to
+                // overwrite: the discovered lock would replace the base's for every spec using it.
+                let written_in = sources.get(schema.span.source).and_then(|file| file.path.as_deref());
+                let own = sources.find(&self.spec).is_none_or(|id| id == schema.span.source);
+                if !own {
+                    let base = written_in.map_or_else(|| "a base spec".to_owned(), |p| p.display().to_string());
+                    return fail(&format!(
+                        "`source.schema` comes from {base}; writing the discovered lock there would change the \
+                         base for every spec that extends it. Set `source.schema` in {} (e.g. \
+                         `schemas/customer.lock.yaml`) or give `--out PATH`",
+                        self.spec.display()
+                    ));
+                }
+                crate::check::locks::resolve_path(&sources, schema)
+            }
             (None, None) => return fail("the spec's source has no `schema:`; give `--out PATH`"),
         };
         let (lock, header, notes) = match endpoint.driver.value.as_str() {
