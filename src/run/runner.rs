@@ -44,6 +44,14 @@ use crate::state::{Action, Counts, Ledger, Origin, RecordRow, StateError, Status
 /// Creates tried per record when each attempt's outcome is unknown and the lookup finds nothing.
 const CREATE_ATTEMPTS: usize = 3;
 
+/// Parents whose children are read at once (the messages of 50 tickets per request).
+pub const PARENTS_PER_READ: usize = 50;
+
+/// A source id as the ledger keeps it, back as a value: a whole number or text.
+fn source_id_value(id: &str) -> Value {
+    id.parse::<i64>().map_or_else(|_| Value::text(id), Value::Int)
+}
+
 /// A run could not go on.
 #[derive(Debug)]
 pub struct RunError {
@@ -210,10 +218,7 @@ impl<'a> Reader<'a> {
     ) -> Result<(), RunError> {
         let object = &self.plan.objects[index];
         for chunk in ids.chunks(self.batch) {
-            let values: Vec<Value> = chunk
-                .iter()
-                .map(|id| id.parse::<i64>().map_or_else(|_| Value::text(id.as_str()), Value::Int))
-                .collect();
+            let values: Vec<Value> = chunk.iter().map(|id| source_id_value(id)).collect();
             let (records, cache) = self.with_source(|source| {
                 let records = source.read_by_ids(&object.source, &self.fields[index], &values).map_err(|e| {
                     RunError { message: format!("reading `{}` ({}) by id: {e}", object.name, object.source) }
@@ -228,6 +233,82 @@ impl<'a> Reader<'a> {
             records.iter().for_each(|record| visit(record, &context));
         }
         Ok(())
+    }
+
+    /// The records of child object `index` that belong to these parents (source ids of its
+    /// parent object), with the relations its expressions follow; `None` when the source cannot
+    /// select by parent (then read the whole object). The source may apply the `where:`
+    /// conditions the plan could push down; the interpreter applies the whole filter anyway.
+    pub fn children_of(
+        &self,
+        index: usize,
+        parents: &[String],
+    ) -> Result<Option<(Vec<Record>, LookupCache)>, RunError> {
+        let object = &self.plan.objects[index];
+        let Some((_, slot)) = object.parent else { return Ok(None) };
+        let link = &object.fields[slot as usize];
+        let values: Vec<Value> = parents.iter().map(|id| source_id_value(id)).collect();
+        self.with_source(|source| {
+            let records =
+                source.read_children(&object.source, &self.fields[index], link, &values, &object.pushdown).map_err(
+                    |e| RunError { message: format!("reading `{}` ({}) by {link}: {e}", object.name, object.source) },
+                )?;
+            let Some(records) = records else { return Ok(None) };
+            let mut cache = LookupCache::new(self.plan);
+            prefetch(self.plan, object, &records, source, &mut cache)
+                .map_err(|e| RunError { message: format!("reading the records `{}` refers to: {e}", object.name) })?;
+            Ok(Some((records, cache)))
+        })
+    }
+
+    /// The records of child object `index` whose parent is one of `parents`, [`PARENTS_PER_READ`]
+    /// parents per read where the source can select by parent, else in one pass over the whole
+    /// object.
+    pub fn each_child(
+        &self,
+        index: usize,
+        parents: &[String],
+        mut visit: impl FnMut(&Record, &Context<'_>),
+    ) -> Result<(), RunError> {
+        let Some((_, slot)) = self.plan.objects[index].parent else { return Ok(()) };
+        for (n, chunk) in parents.chunks(PARENTS_PER_READ).enumerate() {
+            match self.children_of(index, chunk)? {
+                Some((records, cache)) => {
+                    let context = Context { plan: self.plan, cache: &cache };
+                    records.iter().for_each(|record| visit(record, &context));
+                }
+                None => {
+                    debug_assert_eq!(n, 0, "a source selects by parent for every batch or none");
+                    let wanted: HashSet<&str> = parents.iter().map(String::as_str).collect();
+                    return self.each(index, |record, context| {
+                        let link = record.values.get(slot as usize).and_then(id_text);
+                        if link.is_some_and(|parent| wanted.contains(parent.as_str())) {
+                            visit(record, context);
+                        }
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The source ids of object `index` (only the id is read; no relations).
+    pub fn ids(&self, index: usize) -> Result<Vec<String>, RunError> {
+        let object = &self.plan.objects[index];
+        let only_id = vec!["id".to_owned()];
+        let mut ids = Vec::new();
+        let mut after: Option<Cursor> = None;
+        loop {
+            let batch =
+                self.with_source(|source| source.read(&object.source, &only_id, after.as_ref(), self.batch)).map_err(
+                    |e| RunError { message: format!("reading the ids of `{}` ({}): {e}", object.name, object.source) },
+                )?;
+            ids.extend(batch.records.iter().filter_map(|record| id_text(&record.id)));
+            match batch.next {
+                Some(next) => after = Some(next),
+                None => return Ok(ids),
+            }
+        }
     }
 
     /// Number of records of object `index` in the source, when cheap to know.
@@ -1052,9 +1133,95 @@ impl<'a, D: Destination> Runner<'a, D> {
         Ok(rows)
     }
 
-    /// A child object: every record read and mapped first, then written parent by parent in
-    /// `order:` order.
+    /// A child object, [`PARENTS_PER_READ`] parents at a time: the children of the parents the
+    /// ledger knows (in id order; in a sample run, the sampled ones) are read, mapped, and
+    /// written parent by parent in `order:` order, many parents at once, while the next batch
+    /// of parents is read. Only one batch of children is held at a time. A source that cannot
+    /// select by parent is read whole instead ([`children_by_scan`](Self::children_by_scan)).
+    ///
+    /// Children are only read for parents in the ledger: those of a parent that was never
+    /// read (outside the parent's `where:`, say) are not read either, and the phase's "in
+    /// source" count is the children read, not every record of the source object.
     async fn children(&self, index: usize, scope: &Scope) -> Result<Counts, RunError> {
+        let object = &self.plan.objects[index];
+        let Some((parent, _)) = object.parent else { return self.children_by_scan(index, scope).await };
+        let mut parents = self.ledger.source_ids(&self.plan.objects[parent].name).await?;
+        parents.retain(|id| scope.contains(parent, id));
+        parents.sort_by(|a, b| natural(a, b));
+        let chunks: Vec<&[String]> = parents.chunks(PARENTS_PER_READ).collect();
+        let first = match chunks.first() {
+            Some(chunk) => match self.reader.children_of(index, chunk)? {
+                Some(read) => Some(read),
+                None => return self.children_by_scan(index, scope).await,
+            },
+            None => None,
+        };
+        let name = object.name.to_string();
+        let total = if scope.sample { scope.allowed[index].as_ref().map(|s| s.len() as u64) } else { None };
+        self.progress.start(&name, total);
+        let mut counts = Counts::default();
+        let mut first = first;
+        // Every child id read (for records deleted at the source) and the latest change time.
+        let tracked: Mutex<(HashSet<String>, Option<i64>)> = Mutex::new((HashSet::new(), None));
+        type Written = Result<(Vec<RecordRow>, Vec<Mapping>), RunError>;
+        let results: Vec<Written> = stream::iter(chunks)
+            .then(|chunk| {
+                let read = first.take();
+                let tracked = &tracked;
+                async move {
+                    if self.stopped() {
+                        return Ok(Vec::new());
+                    }
+                    let (records, cache) = match read {
+                        Some(read) => read,
+                        None => self.reader.children_of(index, chunk)?.unwrap_or_default(),
+                    };
+                    let context = Context { plan: self.plan, cache: &cache };
+                    let mut groups: BTreeMap<String, Vec<Mapping>> = BTreeMap::new();
+                    let mut tracked = tracked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    for record in &records {
+                        if scope.sample && !id_text(&record.id).is_some_and(|id| scope.contains(index, &id)) {
+                            continue;
+                        }
+                        let mapping = self.map(index, record, &context);
+                        tracked.0.insert(mapping.id.clone());
+                        tracked.1 = tracked.1.max(mapping.changed);
+                        if let Some(parent) = &mapping.parent {
+                            groups.entry(parent.clone()).or_default().push(mapping);
+                        }
+                    }
+                    Ok(groups.into_values().map(sorted_group).collect::<Vec<_>>())
+                }
+            })
+            .map(|groups: Result<Vec<Vec<Mapping>>, RunError>| match groups {
+                Ok(groups) => stream::iter(groups.into_iter().map(Ok)).left_stream(),
+                Err(error) => stream::once(std::future::ready(Err(error))).right_stream(),
+            })
+            .flatten()
+            .map(|group: Result<Vec<Mapping>, RunError>| async move {
+                let group = group?;
+                let rows = self.write_group(index, scope, &group).await?;
+                Ok((rows, group))
+            })
+            .buffer_unordered(self.options.concurrency.max(1))
+            .collect()
+            .await;
+        let (seen, high_water) = tracked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for result in results {
+            let (rows, group) = result?;
+            tally(&mut counts, &group, &rows);
+        }
+        counts.in_source = Some(counts.read);
+        if !self.stopped() {
+            self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
+        }
+        self.progress.finish(&summary_line(&counts));
+        Ok(counts)
+    }
+
+    /// A child object from a source that cannot select by parent: every record read and mapped
+    /// first, then written parent by parent in `order:` order.
+    async fn children_by_scan(&self, index: usize, scope: &Scope) -> Result<Counts, RunError> {
         let object = &self.plan.objects[index];
         let name = object.name.to_string();
         let total =
@@ -1085,14 +1252,9 @@ impl<'a, D: Destination> Runner<'a, D> {
             }
         }
         let seen: HashSet<String> = groups.values().flatten().chain(&orphans).map(|m| m.id.clone()).collect();
-        for group in groups.values_mut() {
-            group.sort_by(|a, b| {
-                a.order.compare(&b.order).unwrap_or(std::cmp::Ordering::Equal).then_with(|| natural(&a.id, &b.id))
-            });
-        }
         let rows = self.write_page(index, scope, &orphans).await?;
         tally(&mut counts, &orphans, &rows);
-        let groups: Vec<Vec<Mapping>> = groups.into_values().collect();
+        let groups: Vec<Vec<Mapping>> = groups.into_values().map(sorted_group).collect();
         type Written = Result<(Vec<RecordRow>, Vec<Mapping>), RunError>;
         let results: Vec<Written> = stream::iter(groups)
             .map(|group| async move {
@@ -1224,6 +1386,14 @@ pub fn attributes_needed(plan: &Plan, sink: &crate::check::schema::SchemaLock) -
 }
 
 /// Ids in numeric order when both are numbers.
+/// One parent's children in `order:` order (ties by id).
+fn sorted_group(mut group: Vec<Mapping>) -> Vec<Mapping> {
+    group.sort_by(|a, b| {
+        a.order.compare(&b.order).unwrap_or(std::cmp::Ordering::Equal).then_with(|| natural(&a.id, &b.id))
+    });
+    group
+}
+
 fn natural(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<i64>(), b.parse::<i64>()) {
         (Ok(a), Ok(b)) => a.cmp(&b),

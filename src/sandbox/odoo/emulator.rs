@@ -83,9 +83,11 @@ impl OdooEmulator {
     /// [`super::Slowness::large_read_cells`] comes back as [`Outcome::Slow`].
     pub fn respond(&self, service: &str, method: &str, params: Vec<XmlRpcValue>) -> Response {
         let inner = if service == "object" { object_method(method, &params) } else { None };
+        let slow_model = inner.as_ref().map(|(model, _)| model.as_str());
         let outcome = match self.answer(service, method, params) {
-            Ok(Answer { cells: Some(cells), .. })
-                if self.config.slowness.large_read_cells.is_some_and(|threshold| cells > threshold) =>
+            Ok(Answer { cells: Some(cells), value })
+                if self.config.slowness.large_read_cells.is_some_and(|threshold| cells > threshold)
+                    || self.reaches_slow_records(slow_model, &value) =>
             {
                 let (model, method) = inner.unwrap_or_default();
                 Outcome::Slow(SlowRead {
@@ -99,6 +101,14 @@ impl OdooEmulator {
             Err(fault) => Outcome::Answer(Err(fault)),
         };
         Response { delay: self.config.slowness.delay, outcome }
+    }
+
+    /// Whether a read of `model` answered a record at or after [`super::Slowness::slow_from_id`].
+    fn reaches_slow_records(&self, model: Option<&str>, value: &XmlRpcValue) -> bool {
+        let Some((slow_model, from)) = &self.config.slowness.slow_from_id else { return false };
+        let XmlRpcValue::Array(rows) = value else { return false };
+        model == Some(slow_model.as_str())
+            && rows.iter().any(|row| matches!(row.member("id"), Some(XmlRpcValue::Int(id)) if id >= from))
     }
 
     fn answer(&self, service: &str, method: &str, params: Vec<XmlRpcValue>) -> Result<Answer, Fault> {
