@@ -292,6 +292,93 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The records of object `index` with only the fields at `slots` read (the others are
+    /// null) and the relations those fields start prefetched: for scoping passes that need a
+    /// link and a filter, not a message body. With `parents`, only the children of those
+    /// parents, [`PARENTS_PER_READ`] at a time where the source can select by parent.
+    pub fn each_narrow(
+        &self,
+        index: usize,
+        slots: &std::collections::BTreeSet<u32>,
+        parents: Option<&[String]>,
+        mut visit: impl FnMut(&Record, &Context<'_>),
+    ) -> Result<(), RunError> {
+        let object = &self.plan.objects[index];
+        let width = self.fields[index].len();
+        let taken: Vec<usize> = slots.iter().map(|&slot| slot as usize).filter(|&slot| slot < width).collect();
+        let names: Vec<String> = taken.iter().map(|&slot| self.fields[index][slot].clone()).collect();
+        let widen = |records: Vec<Record>| -> Vec<Record> {
+            records
+                .into_iter()
+                .map(|record| {
+                    let mut values = vec![Value::Null; width];
+                    for (value, &slot) in record.values.into_iter().zip(&taken) {
+                        values[slot] = value;
+                    }
+                    Record { id: record.id, values }
+                })
+                .collect()
+        };
+        let failed = |e: crate::drivers::DriverError| RunError {
+            message: format!("reading `{}` ({}) to scope other objects: {e}", object.name, object.source),
+        };
+        let mut handle = |records: Vec<Record>| -> Result<(), RunError> {
+            let records = widen(records);
+            let cache = self.with_source(|source| {
+                let mut cache = LookupCache::new(self.plan);
+                prefetch(self.plan, object, &records, source, &mut cache).map(|()| cache)
+            });
+            let cache = cache.map_err(failed)?;
+            let context = Context { plan: self.plan, cache: &cache };
+            records.iter().for_each(|record| visit(record, &context));
+            Ok(())
+        };
+        let link = object.parent.map(|(_, slot)| self.fields[index][slot as usize].clone());
+        let wanted: Option<HashSet<&str>> = parents.map(|ids| ids.iter().map(String::as_str).collect());
+        if let (Some(parents), Some(link)) = (parents, &link) {
+            let mut by_parent = true;
+            for chunk in parents.chunks(PARENTS_PER_READ) {
+                let values: Vec<Value> = chunk.iter().map(|id| source_id_value(id)).collect();
+                let read = self.with_source(|source| {
+                    source.read_children(&object.source, &names, link, &values, &object.pushdown)
+                });
+                match read.map_err(failed)? {
+                    Some(records) => handle(records)?,
+                    None => {
+                        by_parent = false;
+                        break;
+                    }
+                }
+            }
+            if by_parent {
+                return Ok(());
+            }
+        }
+        // The whole object, page by page (children kept only when their parent is wanted).
+        let link_position = link.as_ref().and_then(|link| names.iter().position(|name| name == link));
+        let mut after: Option<Cursor> = None;
+        loop {
+            let batch = self
+                .with_source(|source| source.read(&object.source, &names, after.as_ref(), self.batch))
+                .map_err(failed)?;
+            let records: Vec<Record> = match (&wanted, link_position) {
+                (Some(wanted), Some(position)) => batch
+                    .records
+                    .into_iter()
+                    .filter(|record| {
+                        record.values.get(position).and_then(id_text).is_some_and(|p| wanted.contains(p.as_str()))
+                    })
+                    .collect(),
+                _ => batch.records,
+            };
+            handle(records)?;
+            match batch.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
     /// The source ids of object `index` (only the id is read; no relations).
     pub fn ids(&self, index: usize) -> Result<Vec<String>, RunError> {
         let object = &self.plan.objects[index];

@@ -44,15 +44,21 @@ impl Scope {
                         add_ids(record.values.get(slot as usize), &mut ids);
                     }
                 };
-                // A child object (message parts) is read for its parents only, a batch at a time.
+                // Only the link and what the filter reads; a child object (message parts) only
+                // for its parents, a batch of parents at a time.
+                let mut slots = std::collections::BTreeSet::from([slot]);
+                if let Some(filter) = &plan.objects[other].filter {
+                    filter.slots(&mut slots);
+                }
                 match plan.objects[other].parent {
-                    Some((parent, _)) => {
+                    Some((parent, link)) => {
+                        slots.insert(link);
                         if let std::collections::hash_map::Entry::Vacant(entry) = parent_ids.entry(parent) {
                             entry.insert(reader.ids(parent)?);
                         }
-                        reader.each_child(other, &parent_ids[&parent], &mut visit)?;
+                        reader.each_narrow(other, &slots, Some(&parent_ids[&parent]), &mut visit)?;
                     }
-                    None => reader.each(other, &mut visit)?,
+                    None => reader.each_narrow(other, &slots, None, &mut visit)?,
                 }
             }
             let names: Vec<String> = object
