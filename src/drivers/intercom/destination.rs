@@ -879,7 +879,7 @@ impl IntercomDestination {
                 attachment_urls.push(url);
             } else if let Some(file) = attachment_file(item) {
                 attachment_files.push(file);
-            } else {
+            } else if attachment_reference(item).is_none() {
                 return Err(fields.invalid("attachments", "URLs or files {content_type, data (base64), name}", item));
             }
         }
@@ -895,6 +895,13 @@ impl IntercomDestination {
     }
 
     async fn create_part(&self, record: &Outgoing) -> Result<Written, WriteError> {
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        if let Some(name) = fields.list("attachments").into_iter().find_map(attachment_reference) {
+            // The runner reads each file's content before a create; a reference alone is never sent.
+            return Err(WriteError::Rejected(format!(
+                "conversation_part attachment {name} has no content to send (only its reference)"
+            )));
+        }
         let (parent, reply) = Self::reply(record)?;
         let created = self.client().reply_conversation(&parent, &reply).await.map_err(write_error)?;
         let id = match created.part_id {
@@ -954,7 +961,8 @@ impl IntercomDestination {
         Ok(None)
     }
 
-    /// Compared: author, created time, body (as rendered) and kind. Not compared: attachments.
+    /// Compared: author, created time, body (as rendered), kind, and the names of the attached
+    /// files when the record lists attachments.
     async fn verify_part(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
         let Some(part) = self.read_part(id, record.parent.as_deref()).await? else {
             return Ok(Comparison::missing(id));
@@ -971,6 +979,13 @@ impl IntercomDestination {
         comparison.body("body", Some(&reply.body), part.body.as_deref());
         let kind = if reply.kind == ReplyKind::Note { "note" } else { "comment" };
         comparison.text("kind", Some(kind), part.part_type.as_deref());
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        if fields.has("attachments") {
+            // Names only: Intercom rehosts the files under its own URLs.
+            let expected: Vec<String> = fields.list("attachments").into_iter().filter_map(attachment_name).collect();
+            let actual: Vec<String> = part.attachments.iter().filter_map(|a| a.name.clone()).collect();
+            comparison.id_set("attachments", &expected, &actual);
+        }
         Ok(comparison.finish())
     }
 
@@ -1388,6 +1403,28 @@ fn attachment_file(item: &Json) -> Option<AttachmentFile> {
     let object = item.as_object()?;
     let text = |key: &str| object.get(key)?.as_str().map(str::to_owned);
     Some(AttachmentFile { content_type: text("content_type")?, data: text("data")?, name: text("name")? })
+}
+
+/// An attachment given as a reference to a source file, `{"source_id", "name", …}` without its
+/// content: what the runner checksums and keeps in the ledger. Its name, if it is one.
+fn attachment_reference(item: &Json) -> Option<String> {
+    let object = item.as_object()?;
+    if object.contains_key("data") || object.contains_key("url") || !object.contains_key("source_id") {
+        return None;
+    }
+    object.get("name")?.as_str().map(str::to_owned)
+}
+
+/// The file name of an attachment in any of its forms (file, reference, URL).
+fn attachment_name(item: &Json) -> Option<String> {
+    match item {
+        Json::String(url) => url.split(['?', '#']).next()?.rsplit('/').next().map(str::to_owned),
+        Json::Object(object) => match object.get("name").and_then(Json::as_str) {
+            Some(name) => Some(name.to_owned()),
+            None => attachment_url(item)?.split(['?', '#']).next()?.rsplit('/').next().map(str::to_owned),
+        },
+        _ => None,
+    }
 }
 
 /// The id of a part's author.
