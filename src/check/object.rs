@@ -282,7 +282,7 @@ impl<'a> ObjectCheck<'a> {
             ));
         }
         if let Some(written) = self.object.fields.keys().find(|key| key.value == "attachments") {
-            self.found.push(diagnostics::duplicate_destination_field("attachments", written.span, spec.from.span));
+            self.found.push(diagnostics::duplicate_destination_field("attachments", spec.from.span, written.span));
         }
         let parsed_filter = spec.filter.as_ref().and_then(|text| parse(text, self.found));
         let parsed_name = parse(&spec.name, self.found);
