@@ -232,6 +232,14 @@ async fn attachments_land_on_their_parts_and_every_one_is_accounted_for() {
     for (id, row) in &files {
         assert_eq!(files_again[id].status, row.status, "attachment {id}");
     }
+
+    // Rollback deletes the conversations; their parts' files go with them.
+    let rollback = cutover(&rehearsal, &["rollback"]).await;
+    assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
+    let files_after = rows_by_id(ledger(&rehearsal).await.of_object("part.attachments").await.unwrap());
+    for (id, row) in files.iter().filter(|(_, row)| row.status == Status::Done) {
+        assert_eq!(files_after[id].status, Status::RolledBack, "attachment {id} of part {:?}", row.parent_source_id);
+    }
     odoo.shutdown().await;
 }
 
