@@ -233,6 +233,19 @@ async fn attachments_land_on_their_parts_and_every_one_is_accounted_for() {
         assert_eq!(files_again[id].status, row.status, "attachment {id}");
     }
 
+    // `verify` compares the names of a part's files with what the spec produces now.
+    write_spec(
+        &rehearsal,
+        &odoo.base_url(),
+        &sandbox.base_url(),
+        "",
+        &format!("{EVERY_TICKET}    attachments:\n      name: concat(\"renamed-\", name)\n"),
+    );
+    let renamed = cutover(&rehearsal, &["verify", "--sample", "400"]).await;
+    assert_eq!(renamed.status.code(), Some(1), "{}", show(&renamed));
+    assert!(String::from_utf8_lossy(&renamed.stdout).contains("renamed-"), "{}", show(&renamed));
+    write_spec(&rehearsal, &odoo.base_url(), &sandbox.base_url(), "", EVERY_TICKET);
+
     // Rollback deletes the conversations; their parts' files go with them.
     let rollback = cutover(&rehearsal, &["rollback"]).await;
     assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));

@@ -103,7 +103,7 @@ impl Limits {
 pub enum Verdict {
     /// Sent with its record.
     Send,
-    /// Held back for a person: the rule (`type`, `size`, `count`, `data`, `name`) and the reason.
+    /// Held back for a person: the rule (`type`, `size`, `count`, `data`, `name`, `edit`) and the reason.
     Flag {
         /// Which check held it back.
         rule: &'static str,
@@ -383,7 +383,7 @@ pub fn rows(
                             set(
                                 Status::Flagged,
                                 None,
-                                Some("count"),
+                                Some("edit"),
                                 Some(format!(
                                     "{}: added after its part was migrated, and parts cannot be edited; attach it by \
                                      hand",
