@@ -20,7 +20,9 @@
 //! Every create is recorded as an intent (with the outgoing record) before it is sent and as done
 //! after; an ambiguous failure is settled by a lookup before any retry. A record whose mapped
 //! output is unchanged (same checksum) is not sent again; a changed one is updated unless a person
-//! edited it in the destination after the import, which is reported instead.
+//! edited it in the destination after the import, which is reported instead. A record's
+//! attachment files are read from the source only while it is created, one file at a time; the
+//! intent and the checksum cover their references, never their content (`run::attachments`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
