@@ -103,7 +103,7 @@ impl Limits {
 pub enum Verdict {
     /// Sent with its record.
     Send,
-    /// Held back for a person: the rule (`type`, `size`, `count`, `data`, `name`, `edit`) and the reason.
+    /// Held back for a person: the rule (`type`, `size`, `count`, `data`, `mapping`, `edit`) and the reason.
     Flag {
         /// Which check held it back.
         rule: &'static str,
@@ -194,7 +194,7 @@ fn describe(block: &PlanAttachments, id: String, values: &[Value], context: &Con
     };
     let failed = |what: &str, message: String, attachment: &mut Attachment| {
         attachment.verdict = Verdict::Flag {
-            rule: "name",
+            rule: "mapping",
             reason: format!("attachment {}: `attachments: {what}:` failed: {message}", attachment.id),
         };
     };
@@ -518,6 +518,105 @@ mod tests {
         assert_eq!(
             references(&files),
             json!([{ "source_id": "7", "name": "a.pdf", "content_type": "application/pdf", "size": 3 }])
+        );
+    }
+
+    /// A source of attachments' content by id, counting what each read asks for.
+    struct Contents {
+        data: HashMap<i64, Value>,
+        reads: Vec<(Vec<String>, usize)>,
+    }
+
+    impl Source for Contents {
+        fn describe(&mut self) -> Result<crate::check::SchemaLock, DriverError> {
+            Ok(crate::check::SchemaLock::default())
+        }
+
+        fn read(
+            &mut self,
+            _: &str,
+            _: &[String],
+            _: Option<&crate::drivers::Cursor>,
+            _: usize,
+        ) -> Result<crate::drivers::Batch, DriverError> {
+            Ok(crate::drivers::Batch { records: Vec::new(), next: None })
+        }
+
+        fn read_by_ids(
+            &mut self,
+            _: &str,
+            fields: &[String],
+            ids: &[Value],
+        ) -> Result<Vec<crate::drivers::Record>, DriverError> {
+            self.reads.push((fields.to_vec(), ids.len()));
+            Ok(ids
+                .iter()
+                .filter_map(|id| {
+                    let Value::Int(n) = id else { return None };
+                    let value = self.data.get(n)?.clone();
+                    Some(crate::drivers::Record { id: id.clone(), values: vec![value] })
+                })
+                .collect())
+        }
+
+        fn count(&mut self, _: &str) -> Result<Option<u64>, DriverError> {
+            Ok(None)
+        }
+    }
+
+    fn block() -> PlanAttachments {
+        let field = crate::plan::Op::Field(1);
+        PlanAttachments {
+            relation: 1,
+            model: "ir.attachment".into(),
+            lookup: 0,
+            filter: None,
+            name: field.clone(),
+            content_type: field,
+            size: None,
+            data: "datas".into(),
+            limits: Limits { max_bytes: 8, ..Limits::default() },
+        }
+    }
+
+    #[test]
+    fn content_is_read_one_file_at_a_time_and_checked_at_its_real_size() {
+        let mut source = Contents {
+            data: HashMap::from([
+                (1, Value::text("aGVsbG8=")),         // "hello": 5 bytes
+                (2, Value::text("aGVsbG8gd29ybGQ=")), // "hello world": 11 bytes
+                (3, Value::Null),
+                (4, Value::text("not base64!")),
+            ]),
+            reads: Vec::new(),
+        };
+        let block = block();
+        let reference = |id: &str, name: &str| json!({ "source_id": id, "name": name, "content_type": "text/plain" });
+        let file = load(&mut source, &block, &reference("1", "a.txt"), &block.limits).unwrap();
+        assert_eq!(file, json!({ "name": "a.txt", "content_type": "text/plain", "data": "aGVsbG8=" }));
+        let refused = |source: &mut Contents, id: &str, name: &str| match load(
+            source,
+            &block,
+            &reference(id, name),
+            &block.limits,
+        ) {
+            Err(LoadError::Refused(reason)) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(refused(&mut source, "2", "b.txt"), "b.txt: 11 bytes is over the 8 bytes limit; attach it by hand");
+        assert_eq!(
+            refused(&mut source, "3", "c.txt"),
+            "c.txt: the source has no content for this file; attach it by hand"
+        );
+        assert_eq!(
+            refused(&mut source, "4", "d.txt"),
+            "d.txt: the content in `datas` is not base64; attach it by hand"
+        );
+        assert_eq!(refused(&mut source, "5", "e.txt"), "e.txt: no longer in the source; attach it by hand");
+        assert!(
+            source.reads.iter().all(|(fields, ids)| fields == &["datas".to_owned()] && *ids == 1),
+            "{:?}",
+            source.reads
         );
     }
 

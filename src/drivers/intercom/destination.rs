@@ -1533,5 +1533,29 @@ mod tests {
         let file = serde_json::json!({"content_type": "text/plain", "data": "aGk=", "name": "a.txt"});
         assert_eq!(attachment_url(&file), None);
         assert_eq!(attachment_file(&file).unwrap().name, "a.txt");
+        let reference = serde_json::json!({"source_id": "7", "name": "r.pdf", "content_type": "application/pdf"});
+        assert_eq!(attachment_reference(&reference).as_deref(), Some("r.pdf"));
+        assert_eq!(attachment_reference(&file), None, "a file with content is not a reference");
+        let names: Vec<Option<String>> =
+            [&file, &reference, &serde_json::json!("https://x/c.png?v=2")].into_iter().map(attachment_name).collect();
+        assert_eq!(names, vec![Some("a.txt".into()), Some("r.pdf".into()), Some("c.png".into())]);
+    }
+
+    #[test]
+    fn a_reply_lists_references_for_lookups_but_never_sends_them() {
+        let record = Outgoing {
+            kind: "conversation_part".into(),
+            fields: serde_json::json!({
+                "author": {"kind": "admin", "id": "5"},
+                "body": "<p>see attached</p>",
+                "attachments": [{"source_id": "7", "name": "r.pdf", "content_type": "application/pdf", "size": 3}],
+            })
+            .as_object()
+            .cloned()
+            .unwrap(),
+            parent: Some("c-1".into()),
+        };
+        let (_, reply) = IntercomDestination::reply(&record).unwrap();
+        assert!(reply.attachment_files.is_empty() && reply.attachment_urls.is_empty());
     }
 }
