@@ -8,6 +8,7 @@ mod expr;
 mod file_driver;
 mod generate;
 mod intercom_sink;
+mod odoo_attachments;
 mod odoo_source;
 mod reliability;
 mod robustness;

@@ -20,7 +20,9 @@
 //! Every create is recorded as an intent (with the outgoing record) before it is sent and as done
 //! after; an ambiguous failure is settled by a lookup before any retry. A record whose mapped
 //! output is unchanged (same checksum) is not sent again; a changed one is updated unless a person
-//! edited it in the destination after the import, which is reported instead.
+//! edited it in the destination after the import, which is reported instead. A record's
+//! attachment files are read from the source only while it is created, one file at a time; the
+//! intent and the checksum cover their references, never their content (`run::attachments`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
@@ -32,6 +34,7 @@ use serde_json::Value as Json;
 
 use crate::drivers::{Batch, Cursor, Destination, Outgoing, Record, Source, WriteError, WriteMode};
 use crate::plan::{Plan, PlanObject};
+use crate::run::attachments::{self, Attachment, LoadError, Verdict};
 use crate::run::batch::prefetch;
 use crate::run::interpreter::{Context, LookupCache, Mapped, eval, map_record};
 use crate::run::outgoing::{Blocked, RefKey, checksum, collect_refs, from_payload, id_text, resolve, to_payload};
@@ -442,6 +445,8 @@ struct Mapping {
     order: Value,
     parent: Option<String>,
     changed: Option<i64>,
+    /// The record's files (`attachments:`), judged; none when its `where:` left it out.
+    attachments: Vec<Attachment>,
 }
 
 /// Executes a plan.
@@ -456,6 +461,8 @@ pub struct Runner<'a, D: Destination> {
     locate: &'a (dyn Fn(Span) -> String + Sync),
     run: i64,
     fatal: Mutex<Option<String>>,
+    /// Per object (plan index) with `attachments:`, what happened to its files in this pass.
+    attachment_counts: Mutex<HashMap<usize, Counts>>,
 }
 
 impl<'a, D: Destination> Runner<'a, D> {
@@ -472,7 +479,19 @@ impl<'a, D: Destination> Runner<'a, D> {
         locate: &'a (dyn Fn(Span) -> String + Sync),
     ) -> Self {
         let reader = Reader::new(plan, source, &options.change_fields, options.batch);
-        Runner { plan, reader, destination, ledger, options, progress, stop, locate, run: 0, fatal: Mutex::new(None) }
+        Runner {
+            plan,
+            reader,
+            destination,
+            ledger,
+            options,
+            progress,
+            stop,
+            locate,
+            run: 0,
+            fatal: Mutex::new(None),
+            attachment_counts: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The objects this run processes, in dependency order.
@@ -724,7 +743,13 @@ impl<'a, D: Destination> Runner<'a, D> {
                 _ => None,
             }
         });
-        Mapping { id, mapped, key, match_key, order, parent, changed }
+        let attachments = match (&object.attachments, &mapped) {
+            (Some(block), Mapped::Record(_) | Mapped::Flagged(_) | Mapped::Failed { .. }) => {
+                attachments::collect(block, &record.values, context)
+            }
+            _ => Vec::new(),
+        };
+        Mapping { id, mapped, key, match_key, order, parent, changed, attachments }
     }
 
     /// The ledger rows of everything these mappings refer to (refs and parents).
@@ -857,11 +882,14 @@ impl<'a, D: Destination> Runner<'a, D> {
             (None, _) => None,
         };
         row.parent_dest_id = parent.clone();
-        let record = match resolve(&object.destination, fields, parent, referenced) {
+        let mut record = match resolve(&object.destination, fields, parent, referenced) {
             Ok(record) => record,
             Err(Blocked::Waiting(reason)) => return settle(row, Status::Queued, None, reason),
             Err(Blocked::Broken(reason)) => return settle(row, Status::Failed, None, reason),
         };
+        if mapping.attachments.iter().any(|a| a.verdict == Verdict::Send) {
+            record.fields.insert("attachments".to_owned(), attachments::references(&mapping.attachments));
+        }
         let sum = checksum(&record);
         match (&row.status, &row.dest_id) {
             (Status::Written, Some(_)) => {
@@ -941,6 +969,90 @@ impl<'a, D: Destination> Runner<'a, D> {
         row.reason = Some(without_request_id(&reason));
     }
 
+    /// The record as sent: each referenced file's content read from the source, one file at a
+    /// time, and checked again at its real size. Files refused now are flagged in the ledger
+    /// before the send (the part goes without them). `Ok(None)`: nothing to read (no files, or a
+    /// destination that takes references only); `Ok(Err(reason))`: the source could not be read,
+    /// the record is not sent this run.
+    async fn with_attachment_files(
+        &self,
+        row: &RecordRow,
+        record: &Outgoing,
+    ) -> Result<Result<Option<Outgoing>, String>, RunError> {
+        let Some((_, object)) = self.plan.object(&row.object) else { return Ok(Ok(None)) };
+        let (Some(block), Some(Json::Array(references))) = (&object.attachments, record.fields.get("attachments"))
+        else {
+            return Ok(Ok(None));
+        };
+        if !self.destination.takes_attachment_files() {
+            return Ok(Ok(None));
+        }
+        let mut files = Vec::with_capacity(references.len());
+        let mut refused = Vec::new();
+        for reference in references {
+            match self.reader.with_source(|source| attachments::load(source, block, reference, &block.limits)) {
+                Ok(file) => files.push(file),
+                Err(LoadError::Refused(reason)) => {
+                    let id = reference.get("source_id").and_then(Json::as_str).unwrap_or_default();
+                    let object = attachments::object_name(&row.object);
+                    let mut flagged = self.ledger.get(&object, id).await?.unwrap_or_else(|| {
+                        RecordRow::new(&object, id, attachments::KIND, self.run, self.ledger.next_seq())
+                    });
+                    flagged.status = Status::Flagged;
+                    flagged.action = None;
+                    flagged.dest_id = None;
+                    flagged.field = Some("data".into());
+                    flagged.reason = Some(reason);
+                    flagged.parent_object = Some(row.object.clone());
+                    flagged.parent_source_id = Some(row.source_id.clone());
+                    flagged.last_run = self.run;
+                    refused.push(flagged);
+                }
+                Err(LoadError::Source(error)) => {
+                    let name = reference.get("name").and_then(Json::as_str).unwrap_or_default();
+                    return Ok(Err(format!(
+                        "reading the content of attachment {name}: {error}; retried on the next run"
+                    )));
+                }
+            }
+        }
+        self.ledger.put_many(&refused).await?;
+        let mut sending = record.clone();
+        if files.is_empty() {
+            sending.fields.remove("attachments");
+        } else {
+            sending.fields.insert("attachments".to_owned(), Json::Array(files));
+        }
+        Ok(Ok(Some(sending)))
+    }
+
+    /// Record what happened to a record's files now that its own row is final, and count them.
+    async fn record_attachments(&self, index: usize, mapping: &Mapping, row: &RecordRow) -> Result<(), RunError> {
+        if mapping.attachments.is_empty() {
+            return Ok(());
+        }
+        let object = attachments::object_name(&row.object);
+        let ids: Vec<String> = mapping.attachments.iter().map(|a| a.id.clone()).collect();
+        let existing = self.ledger.get_many(&object, &ids).await?;
+        let rows = attachments::rows(row, &mapping.attachments, &existing, self.run, || self.ledger.next_seq());
+        self.ledger.put_many(&rows).await?;
+        let mut counts = self.attachment_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let counts = counts.entry(index).or_default();
+        counts.read += rows.len() as i64;
+        counts.mapped += rows.len() as i64;
+        for row in &rows {
+            match (row.status, row.action) {
+                (Status::Skipped, _) => counts.skipped += 1,
+                (Status::Flagged, _) => counts.flagged += 1,
+                (Status::Failed, _) => counts.failed += 1,
+                (Status::Queued, _) => counts.queued += 1,
+                (_, Some(Action::Created)) => counts.created += 1,
+                _ => counts.unchanged += 1,
+            }
+        }
+        Ok(())
+    }
+
     async fn create(&self, mut row: RecordRow, record: &Outgoing) -> Result<RecordRow, RunError> {
         if self.stopped() {
             // Not sent; the next run sends it.
@@ -963,6 +1075,16 @@ impl<'a, D: Destination> Runner<'a, D> {
             row.reason = Some(format!("same key as {} {}", row.object, first.source_id));
             return Ok(row);
         }
+        // The files' content, read now, one file at a time; the intent keeps the references only.
+        let sending = match self.with_attachment_files(&row, record).await? {
+            Ok(sending) => sending,
+            Err(reason) => {
+                row.status = Status::Failed;
+                row.reason = Some(reason);
+                return Ok(row);
+            }
+        };
+        let sending = sending.as_ref().unwrap_or(record);
         row.status = Status::Intent;
         row.payload = Some(to_payload(record));
         row.reason = None;
@@ -970,7 +1092,7 @@ impl<'a, D: Destination> Runner<'a, D> {
         row.seq = self.ledger.next_seq();
         self.ledger.put(&row).await?;
         for _ in 0..CREATE_ATTEMPTS {
-            match self.destination.create(record).await {
+            match self.destination.create(sending).await {
                 Ok(written) => {
                     let (origin, action) = if written.existed {
                         (Origin::Matched, Action::Matched)
@@ -1358,6 +1480,13 @@ impl<'a, D: Destination> Runner<'a, D> {
         if !self.stopped() {
             self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
         }
+        let files = self.attachment_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&index);
+        if let Some(mut files) = files {
+            files.complete = !scope.sample && !self.stopped();
+            files.in_source = Some(files.read);
+            self.ledger.save_counts(self.run, &attachments::object_name(&name), &files).await?;
+            self.progress.note(&format!("{}: {}", attachments::object_name(&name), summary_line(&files)));
+        }
         self.progress.finish(&summary_line(&counts));
         Ok(counts)
     }
@@ -1395,6 +1524,9 @@ impl<'a, D: Destination> Runner<'a, D> {
                 }
             };
             self.ledger.put(&row).await?;
+            if scope.contains(index, &mapping.id) {
+                self.record_attachments(index, mapping, &row).await?;
+            }
             self.progress.advance(1);
             rows.push(row);
         }
