@@ -1424,6 +1424,7 @@ impl<'a, D: Destination> Runner<'a, D> {
         if !self.stopped() {
             self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
         }
+        self.save_attachment_counts(index, &name, scope).await?;
         self.progress.finish(&summary_line(&counts));
         Ok(counts)
     }
@@ -1480,15 +1481,21 @@ impl<'a, D: Destination> Runner<'a, D> {
         if !self.stopped() {
             self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
         }
+        self.save_attachment_counts(index, &name, scope).await?;
+        self.progress.finish(&summary_line(&counts));
+        Ok(counts)
+    }
+
+    /// Save the counts of the attachments object `index`'s records carried in this run.
+    async fn save_attachment_counts(&self, index: usize, name: &str, scope: &Scope) -> Result<(), RunError> {
         let files = self.attachment_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&index);
         if let Some(mut files) = files {
             files.complete = !scope.sample && !self.stopped();
             files.in_source = Some(files.read);
-            self.ledger.save_counts(self.run, &attachments::object_name(&name), &files).await?;
-            self.progress.note(&format!("{}: {}", attachments::object_name(&name), summary_line(&files)));
+            self.ledger.save_counts(self.run, &attachments::object_name(name), &files).await?;
+            self.progress.note(&format!("{}: {}", attachments::object_name(name), summary_line(&files)));
         }
-        self.progress.finish(&summary_line(&counts));
-        Ok(counts)
+        Ok(())
     }
 
     /// The children of one parent, one at a time, in order. A child that does not reach the
