@@ -14,6 +14,7 @@ pub mod client;
 pub mod codec;
 pub mod codec_error;
 pub mod convert;
+mod discover;
 pub mod error;
 pub mod schema;
 pub mod server_version;
