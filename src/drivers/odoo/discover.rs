@@ -318,12 +318,12 @@ impl OdooSource {
 }
 
 /// A string value.
-fn text(value: &str) -> XmlRpcValue {
+pub(super) fn text(value: &str) -> XmlRpcValue {
     XmlRpcValue::String(value.to_owned())
 }
 
 /// A domain leaf `[field, operator, value]`.
-fn leaf(field: &str, operator: &str, value: XmlRpcValue) -> XmlRpcValue {
+pub(super) fn leaf(field: &str, operator: &str, value: XmlRpcValue) -> XmlRpcValue {
     XmlRpcValue::Array(vec![text(field), text(operator), value])
 }
 
@@ -338,7 +338,7 @@ fn all_records() -> XmlRpcValue {
 }
 
 /// A non-empty text member of a row (Odoo sends False for empty).
-fn row_text(row: &XmlRpcValue, name: &str) -> Option<String> {
+pub(super) fn row_text(row: &XmlRpcValue, name: &str) -> Option<String> {
     match row.member(name) {
         Some(XmlRpcValue::String(text)) if !text.trim().is_empty() => Some(text.clone()),
         _ => None,

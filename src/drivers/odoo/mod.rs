@@ -16,6 +16,7 @@ pub mod codec_error;
 pub mod convert;
 mod discover;
 pub mod error;
+mod rebuild;
 pub mod schema;
 pub mod server_version;
 pub mod source;

@@ -137,6 +137,11 @@ impl OdooSource {
         &self.version
     }
 
+    /// The database signed in to.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
     /// What [`Source::describe`] left out and why (models that do not exist on this database).
     pub fn notes(&self) -> &[String] {
         &self.notes
@@ -164,7 +169,7 @@ impl OdooSource {
     }
 
     /// `fields_get` of `model`, asked once and kept.
-    fn fields_of(&mut self, model: &str) -> Result<Arc<BTreeMap<String, OdooField>>, OdooError> {
+    pub(super) fn fields_of(&mut self, model: &str) -> Result<Arc<BTreeMap<String, OdooField>>, OdooError> {
         if let Some(fields) = self.fields.get(model) {
             return Ok(Arc::clone(fields));
         }
