@@ -8,6 +8,7 @@ mod expr;
 mod file_driver;
 mod generate;
 mod intercom_sink;
+mod inventory;
 mod odoo_source;
 mod odoo_versions;
 mod reliability;
