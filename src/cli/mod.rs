@@ -58,7 +58,7 @@ pub struct Arguments {
 pub enum Command {
     /// The whole migration on embedded defaults: a generated Odoo helpdesk served by the Odoo
     /// emulator, the Intercom sandbox, SQLite state; discover, validate, plan, run, verify, report,
-    /// rollback.
+    /// inventory, rollback.
     Demo(demo::DemoCommand),
     /// Check mapping specs and report every problem found, without connecting anywhere.
     Validate(validate::Validate),
