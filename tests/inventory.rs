@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use cutover::generate::{Platform, generate};
-use cutover::sandbox::odoo::{EmulatorConfig, OdooEmulator, OdooServer};
+use cutover::sandbox::odoo::{EmulatorConfig, ModelAccess, OdooEmulator, OdooServer};
 use serde_json::Value;
 
 use crate::support;
@@ -37,8 +37,12 @@ struct Served {
 
 impl Served {
     fn start() -> Served {
+        Served::with(EmulatorConfig::new(data(), KEY))
+    }
+
+    fn with(config: EmulatorConfig) -> Served {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let emulator = OdooEmulator::new(EmulatorConfig::new(data(), KEY)).expect("load the dataset");
+        let emulator = OdooEmulator::new(config).expect("load the dataset");
         let server = runtime.block_on(OdooServer::start(emulator, 0)).expect("serve the emulator");
         Served { server: Some(server), runtime }
     }
@@ -172,4 +176,46 @@ fn an_unreachable_source_is_an_error_naming_it() {
     assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
     assert!(!stderr.contains(KEY), "the key is never printed");
     assert!(!out.exists(), "no document is written");
+}
+
+#[test]
+fn the_file_source_gives_the_sections_without_the_odoo_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/odoo-helpdesk-to-intercom.yaml");
+    let text = format!(
+        "cutover: 1\nextends: {}\nsource:\n  driver: file\n  path: {}\n  schema: {}\n  url: null\n  database: null\n  \
+         login: null\n  api_key: null\n",
+        base.display(),
+        data().display(),
+        data().join("odoo.lock.yaml").display()
+    );
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, text).unwrap();
+    let (code, stdout, stderr) = inventory(&spec, &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let document: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["source"], "the file source");
+    assert!(document.get("rebuild").is_none(), "only Odoo has a rebuild-by-hand part");
+    let sections = document["sections"].as_array().unwrap();
+    assert_eq!(sections[0]["rows"].as_array().unwrap().len(), generated("helpdesk.sla").len());
+    assert_eq!(sections[1]["rows"].as_array().unwrap().len(), generated("helpdesk.team").len());
+    let (code, markdown, _) = inventory(&spec, &[]);
+    assert_eq!(code, 0);
+    assert!(markdown.starts_with("# Inventory: Odoo Help Desk to Intercom\n"));
+    assert!(!markdown.contains("## Rebuild by hand"));
+}
+
+#[test]
+fn models_the_database_lacks_or_hides_are_notes_not_failures() {
+    let mut config = EmulatorConfig::new(data(), KEY);
+    config.access.insert("base.automation".to_owned(), ModelAccess::Missing);
+    config.access.insert("mail.alias".to_owned(), ModelAccess::Denied { groups: vec!["Settings".to_owned()] });
+    let served = Served::with(config);
+    let dir = tempfile::tempdir().unwrap();
+    let spec = spec(dir.path(), &served.url(), "");
+    let (code, markdown, stderr) = inventory(&spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(markdown.contains("Note: `base.automation` does not exist on this database: no automated actions to list"));
+    assert!(markdown.contains("Note: the Odoo user may not read `mail.alias`, so its mail aliases are not listed"));
+    assert!(markdown.contains("- Automated actions to rebuild by hand: 0\n"), "{markdown}");
 }
