@@ -6,8 +6,8 @@
 //! - **Small tables.** The names of stages, teams, tags, SLA policies, ticket types and message
 //!   subtypes become the `values:` of their `name` field, in id order, each with the number of
 //!   tickets (messages for subtypes) that point to it: one `search_count` per record, done only
-//!   when the table has at most [`COUNTED_ROWS`] records. Tables above [`SMALL_TABLE`] records
-//!   list no values.
+//!   when the table has at most [`COUNTED_ROWS`] records and the counted model at most
+//!   [`COUNTED_RECORDS`]. Tables above [`SMALL_TABLE`] records list no values.
 //! - **Selections.** Keys and labels come from `fields_get`; each key gets its record count when
 //!   the field has at most [`COUNTED_KEYS`] keys and the model at most [`COUNTED_RECORDS`]
 //!   records (a `search_count` per key; a field that cannot be searched keeps no counts).
@@ -33,7 +33,8 @@ pub const COUNTED_ROWS: usize = 60;
 /// Selection fields with more keys than this list them without counts (`tz`, `lang`).
 pub const COUNTED_KEYS: usize = 12;
 
-/// Models with more records than this get no per-key selection counts.
+/// Models with more records than this are not counted per value (selection keys, small-table
+/// names).
 pub const COUNTED_RECORDS: u64 = 2_000_000;
 
 /// A small table: its model, and the model and field whose records point to it (the counts).
@@ -121,9 +122,11 @@ impl OdooSource {
                 wanted.extend(&close_flags);
             }
             let rows = self.search_rows(table.model, every_record(), &wanted)?;
-            let pointer =
-                lock.object(table.counted).and_then(|counted| counted.field(table.by)).map(|field| field.many);
-            let counted = pointer.is_some() && rows.len() <= COUNTED_ROWS;
+            let counted_model = lock.object(table.counted);
+            let pointer = counted_model.and_then(|counted| counted.field(table.by)).map(|field| field.many);
+            let counted = pointer.is_some()
+                && rows.len() <= COUNTED_ROWS
+                && counted_model.and_then(|counted| counted.count).is_some_and(|count| count <= COUNTED_RECORDS);
             let mut values: Vec<EnumValue> = Vec::new();
             let mut closing = Vec::new();
             for row in &rows {
