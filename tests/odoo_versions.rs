@@ -302,3 +302,34 @@ fn discover_is_deterministic_and_lists_small_tables() {
         assert!(names.iter().all(|value| value.count.is_some()), "{small}");
     }
 }
+
+/// The bundled spec decides `state` with `stage_id.fold`: validated against a lock discovered from
+/// Odoo 15 it is warned towards `is_close`, against one from 16 it is not.
+#[test]
+fn validate_points_fold_to_is_close_on_a_lock_discovered_from_15() {
+    for (version, warned) in [(OdooVersion::V15, true), (OdooVersion::V16, false)] {
+        let served = Served::start(version);
+        let lock = served.connect(KEY).unwrap().describe().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let lock_path = dir.path().join("odoo.lock.yaml");
+        std::fs::write(&lock_path, cutover::report::lock::lock_to_yaml(&lock, "Discovered from the emulator."))
+            .unwrap();
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/odoo-helpdesk-to-intercom.yaml");
+        let spec = format!("cutover: 1\nextends: {}\nsource:\n  schema: {}\n", base.display(), lock_path.display());
+        std::fs::write(dir.path().join("spec.yaml"), spec).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+            .arg("validate")
+            .arg(dir.path().join("spec.yaml"))
+            .env("NO_COLOR", "1")
+            .env("ODOO_API_KEY", KEY)
+            .env("INTERCOM_TOKEN", "unused")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{version:?}: {stderr}");
+        assert_eq!(stderr.contains("cutover::check::close_flag"), warned, "{version:?}: {stderr}");
+        if warned {
+            assert!(stderr.contains("use `stage_id.is_close`"), "{stderr}");
+        }
+    }
+}
