@@ -66,7 +66,7 @@ impl OdooVersion {
         self.major <= 16
     }
 
-    /// API keys exist from 14 on [PR#33637]; 13 signs in with the password only.
+    /// API keys exist from 14 on (PR#33637); 13 signs in with the password only.
     pub fn has_api_keys(self) -> bool {
         self.major >= 14
     }
