@@ -176,6 +176,12 @@ codes! {
         example: "source:\n  driver: topdesk\n  database: prod\n",
         fix: "Remove the setting.",
     }
+    /// `attachment_max_mb: 0` on the sink.
+    InvalidSetting = "check::invalid_setting" {
+        summary: "A driver setting has a value the driver cannot work with.",
+        example: "sink:\n  driver: intercom\n  token: \"${INTERCOM_TOKEN}\"\n  attachment_max_mb: 0\n",
+        fix: "Give a value in the range the help line names.",
+    }
     /// `from: res.partners`.
     UnknownSourceObject = "check::unknown_source_object" {
         summary: "`from:` names an object the source's schema lock does not have.",

@@ -9,6 +9,7 @@ mod file_driver;
 mod generate;
 mod intercom_sink;
 mod inventory;
+mod odoo_attachments;
 mod odoo_source;
 mod odoo_versions;
 mod reliability;

@@ -11,11 +11,13 @@ use cutover::check::schema::SchemaLock;
 use cutover::drivers::odoo::{OdooClientConfig, OdooSource};
 use cutover::drivers::{Cursor, FileSource, Record, Source};
 use cutover::generate::{Platform, generate};
+use cutover::plan::{Condition, ConditionOp};
 use cutover::run::value::Value;
 use cutover::sandbox::intercom::Sandbox;
 use cutover::sandbox::odoo::{EmulatorConfig, ModelAccess, OdooEmulator, OdooServer};
+use cutover::state::Ledger;
 
-use crate::support::migration::{Rehearsal, differences, normalize, sandbox_config, show};
+use crate::support::migration::{Rehearsal, differences, duplicates, normalize, sandbox_config, show};
 
 const KEY: &str = "odoo-source-test-key-0123456789abcdef";
 
@@ -164,7 +166,12 @@ fn apply_odoo_conventions(want: &mut serde_json::Value, got: &mut serde_json::Va
 
 /// The ids in the generated file, in file (id) order.
 fn file_ids(object: &str) -> Vec<i64> {
-    let text = std::fs::read_to_string(data().join(format!("{object}.ndjson"))).unwrap();
+    file_ids_in(data(), object)
+}
+
+/// The ids in a generated file under `dir`, in file (id) order.
+fn file_ids_in(dir: &Path, object: &str) -> Vec<i64> {
+    let text = std::fs::read_to_string(dir.join(format!("{object}.ndjson"))).unwrap();
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].as_i64().unwrap())
@@ -334,6 +341,18 @@ fn wrong_key_missing_helpdesk_and_denied_models_say_what_to_do() {
 /// The same generated helpdesk migrated once through the file driver and once through the Odoo
 /// emulator (in pages of 7, so cursors and prefetches cross many pages), each into a fresh
 /// Intercom sandbox, by the real binary: the two sandboxes end in the same normalised state.
+/// A customer spec extending the bundled one, reading the Odoo at `odoo_url` in pages of 7 and
+/// writing to the sandbox at `sandbox_url`, with `more` appended.
+fn odoo_spec(odoo_url: &str, sandbox_url: &str, more: &str) -> String {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/odoo-helpdesk-to-intercom.yaml");
+    format!(
+        "cutover: 1\nextends: {}\nsource:\n  driver: odoo\n  url: {odoo_url}\n  database: odoo\n  login: admin\n  \
+         api_key: \"${{ODOO_API_KEY}}\"\n  path: null\n  batch: 7\nsink:\n  driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  \
+         url: {sandbox_url}\nstate: \"sqlite:state.db\"\n{more}",
+        base.display(),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrating_from_odoo_equals_migrating_from_files() {
     let from_files = Rehearsal::new(25, 13);
@@ -346,16 +365,7 @@ async fn migrating_from_odoo_equals_migrating_from_files() {
     let odoo =
         OdooServer::start(OdooEmulator::new(EmulatorConfig::new(&from_odoo.data, KEY)).unwrap(), 0).await.unwrap();
     let odoo_sandbox = Sandbox::start(sandbox_config(&from_odoo.data)).await.unwrap();
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/odoo-helpdesk-to-intercom.yaml");
-    let spec = format!(
-        "cutover: 1\nextends: {}\nsource:\n  driver: odoo\n  url: {}\n  database: odoo\n  login: admin\n  \
-         api_key: \"${{ODOO_API_KEY}}\"\n  path: null\n  batch: 7\nsink:\n  driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  \
-         url: {}\nstate: \"sqlite:state.db\"\n",
-        base.display(),
-        odoo.base_url(),
-        odoo_sandbox.base_url(),
-    );
-    std::fs::write(&from_odoo.spec, spec).unwrap();
+    std::fs::write(&from_odoo.spec, odoo_spec(&odoo.base_url(), &odoo_sandbox.base_url(), "")).unwrap();
     let output = from_odoo.cutover_with_env(&["run", "--quiet"], &[("ODOO_API_KEY", KEY)]).await;
     assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
     assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY), "the key is never printed");
@@ -372,4 +382,110 @@ async fn migrating_from_odoo_equals_migrating_from_files() {
     assert!(found.is_empty(), "odoo run differs from file run:\n{}", found.join("\n"));
     assert_eq!(want, got);
     odoo.shutdown().await;
+}
+
+#[test]
+fn children_are_read_by_parent_with_the_where_conditions_pushed_to_odoo() {
+    let served = Served::start(emulator_config());
+    let mut odoo = served.connect(KEY, generated_lock(), Duration::from_secs(30)).unwrap();
+    let mut file = FileSource::with_lock(data(), generated_lock()).unwrap();
+    let fields = fields("mail.message");
+    let slot = |name: &str| fields.iter().position(|f| f == name).unwrap();
+    let (model, res_id, kind) = (slot("model"), slot("res_id"), slot("message_type"));
+    let all = read_all(&mut file, "mail.message", &fields, 1000);
+    let parents: Vec<Value> = (1..=50).map(Value::Int).collect();
+    let conditions = vec![
+        Condition { field: "model".into(), op: ConditionOp::Eq, values: vec![Value::text("helpdesk.ticket")] },
+        Condition {
+            field: "message_type".into(),
+            op: ConditionOp::In,
+            values: vec![Value::text("email"), Value::text("comment")],
+        },
+    ];
+    let wanted = |record: &&Record, typed: bool| {
+        let parent = matches!(record.values[res_id], Value::Int(id) if (1..=50).contains(&id));
+        let on_ticket = record.values[model] == Value::text("helpdesk.ticket");
+        let typed_ok = !typed || matches!(&record.values[kind], Value::Text(t) if &**t == "email" || &**t == "comment");
+        parent && on_ticket && typed_ok
+    };
+    // With the conditions: exactly the messages of tickets 1–50 of those types, in id order.
+    let read = odoo.read_children("mail.message", &fields, "res_id", &parents, &conditions).unwrap().unwrap();
+    let expected: Vec<&Record> = all.iter().filter(|r| wanted(r, true)).collect();
+    assert!(!expected.is_empty() && expected.len() < all.len());
+    assert_eq!(ids(&read), ids(&expected.iter().map(|r| (*r).clone()).collect::<Vec<_>>()));
+    // Without them, every message pointing at those ids (the caller filters the rest).
+    let read = odoo.read_children("mail.message", &fields, "res_id", &parents, &[]).unwrap().unwrap();
+    let pointing: Vec<Record> =
+        all.iter().filter(|r| matches!(r.values[res_id], Value::Int(id) if (1..=50).contains(&id))).cloned().collect();
+    assert_eq!(ids(&read), ids(&pointing));
+    // A condition Odoo cannot search (a computed, non-stored field) is dropped after its fault,
+    // and the batch is read again without it: the caller's filter still applies it.
+    let attachment_fields = vec!["id".to_owned(), "res_id".to_owned(), "name".to_owned()];
+    let unsearchable =
+        vec![Condition { field: "datas".into(), op: ConditionOp::Eq, values: vec![Value::text("aGVsbG8=")] }];
+    let read =
+        odoo.read_children("ir.attachment", &attachment_fields, "res_id", &parents, &unsearchable).unwrap().unwrap();
+    let attachments = read_all(&mut file, "ir.attachment", &attachment_fields, 1000);
+    let pointing: Vec<Record> = attachments
+        .iter()
+        .filter(|r| matches!(r.values[1], Value::Int(id) if (1..=50).contains(&id)))
+        .cloned()
+        .collect();
+    assert!(!pointing.is_empty());
+    assert_eq!(ids(&read), ids(&pointing));
+    // No parents: nothing, without a call.
+    assert_eq!(odoo.read_children("mail.message", &fields, "res_id", &[], &conditions).unwrap(), Some(Vec::new()));
+}
+
+/// Tickets from id 22 on outrun the server: the run stops with what to do, having committed the
+/// pages before; the next run, against a healthy server, starts after the last committed ticket
+/// (it never reads tickets 1–21 again) and nothing is written twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_stopped_by_timeouts_resumes_after_the_last_committed_ticket() {
+    let rehearsal = Rehearsal::new(40, 17);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    // Contacts are not scoped by tickets here, so the ticket pages are the run's first read of
+    // helpdesk.ticket and the failure lands in the conversation phase.
+    let unscoped = "objects:\n  contact:\n    referenced_by: []\n";
+    let mut slow = EmulatorConfig::new(&rehearsal.data, KEY);
+    slow.slowness.slow_from_id = Some(("helpdesk.ticket".into(), 22));
+    let odoo = OdooServer::start(OdooEmulator::new(slow).unwrap(), 0).await.unwrap();
+    std::fs::write(&rehearsal.spec, odoo_spec(&odoo.base_url(), &sandbox.base_url(), unscoped)).unwrap();
+    let env = [("ODOO_API_KEY", KEY), ("CUTOVER_ODOO_TIMEOUT", "1")];
+    let first = rehearsal.cutover_with_env(&["run", "--quiet"], &env).await;
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(!first.status.success(), "{}", show(&first));
+    assert!(stderr.contains("helpdesk.ticket") && stderr.contains("resumes from id 21"), "{}", show(&first));
+    odoo.shutdown().await;
+
+    let ledger = Ledger::open("sqlite:state.db", rehearsal.dir.path()).await.unwrap();
+    let before = ledger.of_object("conversation").await.unwrap();
+    ledger.close().await;
+    let committed: Vec<i64> = before.iter().map(|row| row.source_id.parse().unwrap()).collect();
+    assert!(!committed.is_empty() && committed.iter().all(|id| *id <= 21), "{committed:?}");
+    let created_first = sandbox.dump()["conversations"].as_array().unwrap().len();
+    assert!(created_first > 0);
+
+    let odoo =
+        OdooServer::start(OdooEmulator::new(EmulatorConfig::new(&rehearsal.data, KEY)).unwrap(), 0).await.unwrap();
+    std::fs::write(&rehearsal.spec, odoo_spec(&odoo.base_url(), &sandbox.base_url(), unscoped)).unwrap();
+    let second = rehearsal.cutover_with_env(&["run", "--quiet"], &env).await;
+    assert!(matches!(second.status.code(), Some(0 | 1)), "{}", show(&second));
+    odoo.shutdown().await;
+
+    let ledger = Ledger::open("sqlite:state.db", rehearsal.dir.path()).await.unwrap();
+    let after = ledger.of_object("conversation").await.unwrap();
+    ledger.close().await;
+    for row in &after {
+        let id: i64 = row.source_id.parse().unwrap();
+        if id <= 21 {
+            assert_eq!(row.last_run, 1, "ticket {id} was committed by run 1 and not read again");
+        } else {
+            assert_eq!(row.first_run, 2, "ticket {id} was first read by run 2");
+        }
+    }
+    assert_eq!(after.len(), file_ids_in(&rehearsal.data, "helpdesk.ticket").len(), "every ticket is in the ledger");
+    assert!(duplicates(&sandbox).is_empty(), "nothing written twice: {:?}", duplicates(&sandbox));
+    let done = after.iter().filter(|row| row.dest_id.is_some()).count();
+    assert_eq!(sandbox.dump()["conversations"].as_array().unwrap().len(), done);
 }

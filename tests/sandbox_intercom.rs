@@ -628,6 +628,42 @@ async fn each_fault_is_seen_by_the_client() {
 }
 
 /// A fixed scenario touching most object types.
+/// A reply's file over the configured byte limit is refused as Intercom refuses invalid
+/// parameters, and nothing of the reply lands; a file within it is kept with its name, type, size
+/// and content hash.
+#[tokio::test]
+async fn attachment_files_over_the_limit_are_refused_and_kept_files_carry_their_hash() {
+    let sandbox = start(SandboxConfig { attachment_max_bytes: 8, ..SandboxConfig::default() }).await;
+    let client = Client::new(&sandbox);
+    let admin = client.get("/me").await.body["id"].as_str().expect("admin").to_string();
+    let contact = client.user("files@example.com", "src-files").await;
+    let created =
+        client.post("/conversations", json!({ "from": { "type": "user", "id": contact }, "body": "Files" })).await;
+    let conversation = created.body["conversation_id"].as_str().expect("conversation").to_string();
+    let reply = |data: &str| {
+        json!({ "type": "admin", "message_type": "comment", "admin_id": admin, "body": "see attached",
+                "attachment_files": [{ "name": "notes.txt", "content_type": "text/plain", "data": data }] })
+    };
+    // "hello world" is 11 bytes.
+    let refused = client.post(&format!("/conversations/{conversation}/reply"), reply("aGVsbG8gd29ybGQ=")).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(refused.body["type"], "error.list");
+    assert_eq!(refused.body["errors"][0]["code"], "parameter_invalid");
+    assert!(refused.body["errors"][0]["message"].as_str().unwrap().contains("notes.txt is 11 bytes"));
+    let parts = |dump: &Value| dump["conversations"][0]["parts"].as_array().map_or(0, Vec::len);
+    assert_eq!(parts(&sandbox.dump()), 0, "a refused reply leaves no part");
+
+    // "hello" is 5 bytes.
+    let kept = client.post(&format!("/conversations/{conversation}/reply"), reply("aGVsbG8=")).await;
+    assert_eq!(kept.status, 200, "{}", kept.body);
+    let dump = sandbox.dump();
+    let file = &dump["conversations"][0]["parts"][0]["attachments"][0];
+    assert_eq!(file["name"], "notes.txt");
+    assert_eq!(file["content_type"], "text/plain");
+    assert_eq!(file["filesize"], 5);
+    assert_eq!(file["sha256"], "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+}
+
 async fn scenario(seed: u64) -> Value {
     let sandbox = start(SandboxConfig { seed, ..SandboxConfig::default() }).await;
     let client = Client::new(&sandbox);

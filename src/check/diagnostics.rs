@@ -28,6 +28,12 @@ pub(crate) fn setting_not_for_driver(driver: &str, setting: &str, at: Span) -> D
         .help("remove the setting")
 }
 
+pub(crate) fn invalid_setting(driver: &str, setting: &str, problem: &str, at: Span, help: &str) -> Diagnostic {
+    Diagnostic::error(Code::InvalidSetting, format!("`{setting}` of the `{driver}` driver {problem}"))
+        .primary(at, "invalid value")
+        .help(help.to_owned())
+}
+
 pub(crate) fn invalid_lock(message: String, at: Span) -> Diagnostic {
     Diagnostic::error(Code::InvalidLock, message)
         .primary(at, "this lock")

@@ -31,6 +31,12 @@ fn settings(endpoint: &Endpoint) -> Vec<(&'static str, Option<Span>)> {
         ("window_days", span(endpoint.window_days.as_ref().map(|s| s.span))),
         ("path", span(endpoint.path.as_ref().map(|t| t.span))),
         ("target", span(endpoint.target.as_ref().map(|s| s.span))),
+        ("attachment_max_mb", span(endpoint.attachment_max_mb.as_ref().map(|s| s.span))),
+        ("attachment_max_files", span(endpoint.attachment_max_files.as_ref().map(|s| s.span))),
+        (
+            "attachment_blocked_types",
+            span(endpoint.attachment_blocked_types.as_ref().and_then(|list| list.first()).map(|s| s.span)),
+        ),
     ]
 }
 
@@ -41,8 +47,24 @@ fn driver_settings(side: &str, driver: &str) -> (&'static [&'static str], &'stat
         ("source", "otrs") => (&["url", "schema"], &["batch", "time_zone", "article_dir"]),
         ("source", "topdesk") => (&["url", "login", "password", "schema"], &["batch", "window_days"]),
         ("source", "file") => (&["path", "schema"], &["batch"]),
-        ("sink", "intercom") => (&["token"], &["schema", "url", "region", "version", "rate", "share", "target"]),
-        ("sink", "file") => (&["path"], &["schema", "target"]),
+        ("sink", "intercom") => (
+            &["token"],
+            &[
+                "schema",
+                "url",
+                "region",
+                "version",
+                "rate",
+                "share",
+                "target",
+                "attachment_max_mb",
+                "attachment_max_files",
+                "attachment_blocked_types",
+            ],
+        ),
+        ("sink", "file") => {
+            (&["path"], &["schema", "target", "attachment_max_mb", "attachment_max_files", "attachment_blocked_types"])
+        }
         _ => (&[], &[]),
     }
 }
@@ -55,6 +77,45 @@ fn why(setting: &str) -> &'static str {
     }
 }
 
+/// Report attachment limits no file could pass.
+fn check_attachment_limits(endpoint: &Endpoint, found: &mut Diagnostics) {
+    let driver = &endpoint.driver.value;
+    if let Some(mb) = &endpoint.attachment_max_mb
+        && !(mb.value.is_finite() && mb.value > 0.0)
+    {
+        found.push(diagnostics::invalid_setting(
+            driver,
+            "attachment_max_mb",
+            "must be a size above 0",
+            mb.span,
+            "give the largest file to send in MiB, e.g. `25` (the default)",
+        ));
+    }
+    if let Some(files) = &endpoint.attachment_max_files
+        && files.value == 0
+    {
+        found.push(diagnostics::invalid_setting(
+            driver,
+            "attachment_max_files",
+            "must be at least 1",
+            files.span,
+            "give the most files one reply carries, e.g. `10` (the default, Intercom's cap)",
+        ));
+    }
+    for blocked in endpoint.attachment_blocked_types.iter().flatten() {
+        let extension = blocked.value.trim();
+        if extension.is_empty() || extension.contains(['/', '\\', ' ']) {
+            found.push(diagnostics::invalid_setting(
+                driver,
+                "attachment_blocked_types",
+                &format!("lists `{}`, which is not a file name extension", blocked.value),
+                blocked.span,
+                "list extensions such as `exe` or `.exe`",
+            ));
+        }
+    }
+}
+
 /// Report unknown drivers, missing settings and settings a driver does not use.
 pub fn check_endpoints(spec: &Spec, found: &mut Diagnostics) {
     for (side, endpoint, known) in [("source", &spec.source, SOURCE_DRIVERS), ("sink", &spec.sink, SINK_DRIVERS)] {
@@ -64,6 +125,9 @@ pub fn check_endpoints(spec: &Spec, found: &mut Diagnostics) {
             continue;
         }
         let (required, optional) = driver_settings(side, &driver.value);
+        if side == "sink" {
+            check_attachment_limits(endpoint, found);
+        }
         for (setting, span) in settings(endpoint) {
             match span {
                 None if required.contains(&setting) => {

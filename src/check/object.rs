@@ -64,7 +64,32 @@ pub struct CheckedObject {
     pub flags: Vec<(Expr, Spanned<String>)>,
     /// Mapped fields, `each:` expansions included.
     pub fields: Vec<CheckedField>,
+    /// The files sent with each record.
+    pub attachments: Option<CheckedAttachments>,
 }
+
+/// An object's `attachments:` block after checking; expressions read the attachment model.
+#[derive(Clone, Debug)]
+pub struct CheckedAttachments {
+    /// The to-many relation of the object's source that lists the attachments.
+    pub from: String,
+    /// The attachment model (the relation's target).
+    pub model: String,
+    /// Which attachments are sent.
+    pub filter: Option<Expr>,
+    /// The file name.
+    pub name: Expr,
+    /// The MIME type.
+    pub content_type: Expr,
+    /// The size in bytes as the source reports it.
+    pub size: Option<Expr>,
+    /// The field holding the base64 content.
+    pub data: String,
+}
+
+/// Destination kinds whose records carry attachment files (`{content_type, data, name}`):
+/// replies and notes. A conversation's first message takes image URLs only.
+pub const ATTACHMENT_KINDS: &[&str] = &["conversation_part", "ticket_part"];
 
 /// What checking all objects produces besides diagnostics.
 pub(crate) struct ObjectResults {
@@ -187,6 +212,7 @@ impl<'a> ObjectCheck<'a> {
             }
         }
 
+        let attachments = self.attachments(source_object, destination.map(|(kind, _)| kind.as_str()));
         let parent = self.parent(source_object);
         self.after();
         self.referenced_by(source_object);
@@ -229,6 +255,145 @@ impl<'a> ObjectCheck<'a> {
             parent,
             flags: flags.into_iter().filter_map(|(when, reason)| when.map(|w| (w, reason.clone()))).collect(),
             fields: typed_fields,
+            attachments,
+        })
+    }
+
+    /// Check the `attachments:` block: the destination takes files, the relation is to-many and
+    /// its target is in the lock, the content field exists, and each expression types in the
+    /// scope of the attachment model.
+    fn attachments(
+        &mut self,
+        source_object: Option<(&'a str, &'a ObjectSchema)>,
+        kind: Option<&str>,
+    ) -> Option<CheckedAttachments> {
+        let spec = self.object.attachments.as_ref()?;
+        if let Some(kind) = kind
+            && !ATTACHMENT_KINDS.contains(&kind)
+        {
+            self.found.push(diagnostics::invalid_object_rule(
+                format!(
+                    "`{kind}` records cannot carry attachment files, so `{}` cannot have `attachments:`",
+                    self.name.value
+                ),
+                spec.from.span,
+                "files ride on replies and notes: put the block on an object with `to: conversation_part` (or \
+                 `ticket_part`)",
+            ));
+        }
+        if let Some(written) = self.object.fields.keys().find(|key| key.value == "attachments") {
+            self.found.push(diagnostics::duplicate_destination_field("attachments", spec.from.span, written.span));
+        }
+        let parsed_filter = spec.filter.as_ref().and_then(|text| parse(text, self.found));
+        let parsed_name = parse(&spec.name, self.found);
+        let parsed_type = parse(&spec.content_type, self.found);
+        let parsed_size = spec.size.as_ref().and_then(|text| parse(text, self.found));
+        let (owner, schema) = source_object?;
+        let lock = self.schemas.source.as_ref()?;
+        let Some(relation) = schema.field(&spec.from.value) else {
+            let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+            self.found.push(diagnostics::unknown_field(owner, &spec.from.value, spec.from.span, &names));
+            return None;
+        };
+        let target = match (&relation.field_type, relation.many, &relation.target) {
+            (FieldType::Relation, true, Some(target)) => target,
+            _ => {
+                let many: Vec<&str> = schema
+                    .fields
+                    .iter()
+                    .filter(|(_, f)| f.field_type == FieldType::Relation && f.many)
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                let help = if many.is_empty() {
+                    format!("`{owner}` has no to-many relation in the lock")
+                } else {
+                    format!("name a to-many relation of `{owner}`: {}", many.join(", "))
+                };
+                self.found.push(diagnostics::invalid_object_rule(
+                    format!("`{owner}.{}` is not a to-many relation, so it cannot list attachments", spec.from.value),
+                    spec.from.span,
+                    &help,
+                ));
+                return None;
+            }
+        };
+        let Some((model, attachment)) = lock.objects.get_key_value(target) else {
+            self.found.push(diagnostics::relation_target_missing(&spec.from.value, target, spec.from.span));
+            return None;
+        };
+        match attachment.field(&spec.data.value) {
+            None => {
+                let names: Vec<&str> = attachment.fields.keys().map(String::as_str).collect();
+                self.found.push(diagnostics::unknown_field(model, &spec.data.value, spec.data.span, &names));
+            }
+            Some(field) if !matches!(field.field_type, FieldType::Binary | FieldType::Text) => {
+                self.found.push(diagnostics::type_mismatch(
+                    format!(
+                        "`attachments: data:` needs the field with the file's base64 content, but `{model}.{}` is {}",
+                        spec.data.value,
+                        field.field_type.as_str()
+                    ),
+                    spec.data.span,
+                    format!("this is {}", field.field_type.as_str()),
+                    Some("name a binary field, e.g. `datas` on `ir.attachment`".to_owned()),
+                ));
+            }
+            Some(_) => {}
+        }
+        let empty = HashSet::new();
+        let scope = Scope {
+            source: Some(lock),
+            object: Some((model.as_str(), attachment)),
+            objects: self.infos,
+            tables: &self.spec.tables,
+            non_null: &empty,
+        };
+        let mut typed = Vec::new();
+        {
+            let mut checker = ExprChecker::new(&scope, self.found);
+            for (expr, what) in [
+                (&parsed_filter, "where"),
+                (&parsed_name, "name"),
+                (&parsed_type, "content_type"),
+                (&parsed_size, "size"),
+            ] {
+                if let Some(expr) = expr {
+                    typed.push((checker.check(expr), expr.span, what));
+                }
+            }
+            self.results.used_tables.extend(checker.used_tables.iter().cloned());
+        }
+        for (ty, at, what) in typed {
+            let fits = match what {
+                "where" => {
+                    expect_condition(&ty, at, "`attachments: where:`", self.found);
+                    true
+                }
+                "size" => matches!(ty.kind, Kind::Int | Kind::Float),
+                _ => matches!(ty.kind, Kind::Text | Kind::Enum(_)),
+            };
+            if !ty.is_any() && !fits {
+                let wanted = if what == "size" { "a number of bytes" } else { "text" };
+                self.found.push(diagnostics::type_mismatch(
+                    format!("`attachments: {what}:` takes {wanted}, found {ty}"),
+                    at,
+                    format!("this is {ty}"),
+                    Some(if what == "size" {
+                        "give the size field, e.g. `file_size`".to_owned()
+                    } else {
+                        "convert with `to_text(…)`".to_owned()
+                    }),
+                ));
+            }
+        }
+        Some(CheckedAttachments {
+            from: spec.from.value.clone(),
+            model: model.clone(),
+            filter: parsed_filter,
+            name: parsed_name?,
+            content_type: parsed_type?,
+            size: parsed_size,
+            data: spec.data.value.clone(),
         })
     }
 

@@ -12,6 +12,7 @@ use crate::cli::{COULD_NOT_RUN, RenderColor, Stream, emit};
 use crate::drivers::Record;
 use crate::plan::{Op, Plan, PlanObject};
 use crate::report::yaml::{render_fields, scalar_text};
+use crate::run::attachments::{self, Attachment, Verdict};
 use crate::run::batch::{map_batch, prefetch};
 use crate::run::interpreter::{Context, LookupCache, Mapped, eval};
 use crate::run::value::Value;
@@ -47,12 +48,17 @@ impl Preview {
         };
         let object = &prepared.plan.objects[object];
         let mapped = map_batch(&prepared.plan, object, &records, &cache);
+        let context = Context { plan: &prepared.plan, cache: &cache };
         let mut out = String::new();
         for (i, (record, mapped)) in records.iter().zip(&mapped).enumerate() {
             if i > 0 {
                 out.push_str("---\n");
             }
-            out.push_str(&render_mapped(&prepared, object, record, mapped));
+            let files = match &object.attachments {
+                Some(block) => attachments::collect(block, &record.values, &context),
+                None => Vec::new(),
+            };
+            out.push_str(&render_mapped(&prepared, object, record, mapped, &files));
         }
         if records.is_empty() {
             out.push_str(&format!("# no records of `{}` found\n", object.source));
@@ -99,16 +105,41 @@ pub(crate) fn read(
 }
 
 /// One record's header comment and fields.
-pub(crate) fn render_mapped(prepared: &Prepared, object: &PlanObject, record: &Record, mapped: &Mapped) -> String {
+pub(crate) fn render_mapped(
+    prepared: &Prepared,
+    object: &PlanObject,
+    record: &Record,
+    mapped: &Mapped,
+    files: &[Attachment],
+) -> String {
     let header = format!("# {} · {} {}", object.name, object.source, record.id);
-    match mapped {
+    let mut out = match mapped {
         Mapped::Record(fields) => format!("{header}\n{}", render_fields(fields, 0)),
-        Mapped::Skipped => format!("{header}: skipped by `where:`\n"),
+        Mapped::Skipped => return format!("{header}: skipped by `where:`\n"),
         Mapped::Flagged(reason) => format!("{header}: flagged: {reason}\n"),
         Mapped::Failed { field, error } => {
             format!("{header}: failed at `{field}`: {} ({})\n", error.message, prepared.sources.locate(error.span))
         }
+    };
+    if !files.is_empty() {
+        out.push_str("attachments:\n");
+        for file in files {
+            let _ = writeln!(out, "  - name: {}", scalar_text(&file.name));
+            match &file.verdict {
+                Verdict::Send => {
+                    let _ = writeln!(out, "    content_type: {}", scalar_text(&file.content_type));
+                    if let Some(size) = file.size {
+                        let _ = writeln!(out, "    size: {size}");
+                    }
+                }
+                Verdict::Flag { reason, .. } => {
+                    let _ = writeln!(out, "    flagged: {}", scalar_text(reason));
+                }
+                Verdict::Skip => out.push_str("    skipped: by `attachments: where:`\n"),
+            }
+        }
     }
+    out
 }
 
 /// `explain SPEC --object NAME --id ID`: every destination field with its expression, the source

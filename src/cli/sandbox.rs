@@ -58,6 +58,11 @@ struct OdooSandbox {
     /// like a worker killed at its time limit behind a proxy.
     #[arg(long, value_name = "CELLS")]
     slow_cells: Option<u64>,
+    /// Reads of MODEL answering a record with this id or a higher one are held, then answered
+    /// 504, whatever their size (`helpdesk.ticket:5000`): to rehearse a run stopped by timeouts
+    /// and its resume.
+    #[arg(long, value_name = "MODEL:ID", value_parser = parse_slow_from)]
+    slow_from: Option<(String, i64)>,
 }
 
 /// Options of the Intercom sandbox.
@@ -175,7 +180,11 @@ impl OdooSandbox {
         config.database = self.database;
         config.login = self.login;
         config.version = version;
-        config.slowness = Slowness { delay: Duration::from_millis(self.delay_ms), large_read_cells: self.slow_cells };
+        config.slowness = Slowness {
+            delay: Duration::from_millis(self.delay_ms),
+            large_read_cells: self.slow_cells,
+            slow_from_id: self.slow_from,
+        };
         let emulator = match OdooEmulator::new(config) {
             Ok(emulator) => emulator,
             Err(message) => {
@@ -218,4 +227,14 @@ fn parse_rate(text: &str) -> Result<f64, String> {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err(format!("`{text}` is not a number from 0 to 1")),
     }
+}
+
+/// `MODEL:ID` for `--slow-from`.
+fn parse_slow_from(text: &str) -> Result<(String, i64), String> {
+    let (model, id) = text.rsplit_once(':').ok_or("expected MODEL:ID, e.g. helpdesk.ticket:5000")?;
+    let id = id.parse::<i64>().map_err(|_| format!("`{id}` is not a record id"))?;
+    if model.is_empty() {
+        return Err("expected MODEL:ID, e.g. helpdesk.ticket:5000".to_owned());
+    }
+    Ok((model.to_owned(), id))
 }

@@ -79,7 +79,7 @@ impl Snapshot {
                 for reason in &sample.reasons {
                     let _ = writeln!(text, "# picked: {reason}");
                 }
-                text.push_str(&render_mapped(&prepared, object, &sample.record, &sample.mapped));
+                text.push_str(&render_mapped(&prepared, object, &sample.record, &sample.mapped, &sample.attachments));
                 let name = format!("{}.yaml", file_name(&sample.record.id.to_string()));
                 files.insert(Path::new(&*object.name).join(name), text);
             }

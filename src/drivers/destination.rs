@@ -151,6 +151,13 @@ pub trait Destination: Send + Sync + 'static {
     /// What the destination does with records of `kind`.
     fn capability(&self, kind: &str) -> Capability;
 
+    /// Whether created records carry their attachment files' content (`{content_type, data,
+    /// name}`). When false (a dry run's files), records keep the references only
+    /// (`{source_id, name, content_type, size}`) and no content is read.
+    fn takes_attachment_files(&self) -> bool {
+        true
+    }
+
     /// Make sure the custom attributes exist (the schema phase, before any record). Returns the
     /// names created now; attributes that already exist with a compatible type are left alone,
     /// one with a conflicting type is an error.

@@ -41,6 +41,7 @@ pub mod odoo;
 pub mod records;
 
 use crate::check::schema::SchemaLock;
+use crate::plan::Condition;
 use crate::run::value::Value;
 
 pub use destination::{Capability, Deletion, Destination, Mismatch, Outgoing, WriteError, WriteMode, Written};
@@ -95,6 +96,25 @@ pub trait Source {
     /// Number of records of `object`, when cheap to know; `None` otherwise. For progress and
     /// estimates only, never for correctness.
     fn count(&mut self, object: &str) -> Result<Option<u64>, DriverError>;
+
+    /// The records of `object` whose `link` field holds one of `parents` (a child object's
+    /// records for a batch of parents: the messages of 50 tickets), in a stable order, with
+    /// `fields` in that order. `conditions` are the `where:` conjuncts a source may apply itself
+    /// to read less; it may apply all, some or none of them, because the caller applies the whole
+    /// filter again. `Ok(None)` means the source cannot select records by parent; the caller
+    /// then reads the whole object with [`read`](Self::read) (the file driver, which streams a
+    /// local file, does so).
+    fn read_children(
+        &mut self,
+        object: &str,
+        fields: &[String],
+        link: &str,
+        parents: &[Value],
+        conditions: &[Condition],
+    ) -> Result<Option<Vec<Record>>, DriverError> {
+        let _ = (object, fields, link, parents, conditions);
+        Ok(None)
+    }
 }
 
 /// A system mapped records are written to.

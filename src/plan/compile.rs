@@ -9,7 +9,8 @@ use crate::check::schema::{FieldType, SchemaLock};
 use crate::check::{CheckedObject, CheckedSpec};
 use crate::expr::ast::{BinaryOp, Expr, ExprKind, Literal, Pattern};
 use crate::plan::compiled::{CompiledTable, FunctionRef, Lookup, Op, Step};
-use crate::plan::{Condition, ConditionOp, IdSource, Output, Plan, PlanObject, Prefetch};
+use crate::plan::{Condition, ConditionOp, IdSource, Output, Plan, PlanAttachments, PlanObject, Prefetch};
+use crate::run::attachments::Limits;
 use crate::run::value::Value;
 use crate::spec::Spec;
 use crate::spec::model::Scalar;
@@ -27,6 +28,10 @@ pub fn compile(spec: &Spec, checked: &CheckedSpec, schemas: &Schemas) -> Plan {
         .collect();
     let mut compiler = Compiler { source: &source, tables: &tables, lookups: Vec::new(), lookup_index: HashMap::new() };
     let mut objects: Vec<PlanObject> = checked.objects.iter().map(|object| compiler.object(object, schemas)).collect();
+    let limits = Limits::from_endpoint(&spec.sink);
+    for attachments in objects.iter_mut().filter_map(|o| o.attachments.as_mut()) {
+        attachments.limits = limits.clone();
+    }
     // `referenced_by: [conversation.partner_id]` reads a field of another object: add it to that
     // object's projection now that every projection exists.
     for (index, (_, object_spec)) in spec.objects.iter().enumerate() {
@@ -101,6 +106,7 @@ pub fn compile_inventory(spec: &Spec, schemas: &Schemas) -> Plan {
             flags: Vec::new(),
             outputs,
             prefetch,
+            attachments: None,
         });
     }
     let order = (0..objects.len()).collect();
@@ -159,6 +165,36 @@ impl Compiler<'_> {
         for op in ops {
             collect_prefetch(op, &mut prefetch);
         }
+        let attachments = object.attachments.as_ref().map(|checked| {
+            let relation = slot_in(&mut fields, &checked.from);
+            // A lookup of its own: the content field never joins a shared projection.
+            self.lookups.push(Lookup { object: checked.model.clone(), fields: vec!["id".to_owned()] });
+            let lookup = self.lookups.len() - 1;
+            let mut projection = vec!["id".to_owned()];
+            let model = checked.model.clone();
+            let mut compile = |expr: &Expr, projection: &mut Vec<String>| self.expr(expr, &model, projection);
+            let compiled = PlanAttachments {
+                relation,
+                model: checked.model.clone(),
+                lookup: lookup as u32,
+                filter: checked.filter.as_ref().map(|e| compile(e, &mut projection)),
+                name: compile(&checked.name, &mut projection),
+                content_type: compile(&checked.content_type, &mut projection),
+                size: checked.size.as_ref().map(|e| compile(e, &mut projection)),
+                data: checked.data.clone(),
+                limits: Limits::default(),
+            };
+            self.lookups[lookup].fields = projection;
+            let into = lookup as u32;
+            let step = Prefetch { from: IdSource::Record(relation), into };
+            if !prefetch.contains(&step) {
+                prefetch.push(step);
+            }
+            for op in compiled.filter.iter().chain([&compiled.name, &compiled.content_type]).chain(&compiled.size) {
+                collect_prefetch_from(op, &mut prefetch, Some(into));
+            }
+            compiled
+        });
         PlanObject {
             name: Arc::from(object.name.value.as_str()),
             source: object.source.clone(),
@@ -175,6 +211,7 @@ impl Compiler<'_> {
             flags,
             outputs,
             prefetch,
+            attachments,
         }
     }
 
@@ -284,6 +321,13 @@ fn outputs_ops(outputs: &[Output]) -> impl Iterator<Item = &Op> {
 
 /// Add the batched reads a compiled expression needs, each after the one that provides its ids.
 fn collect_prefetch(op: &Op, out: &mut Vec<Prefetch>) {
+    collect_prefetch_from(op, out, None);
+}
+
+/// [`collect_prefetch`] for an expression over the records of lookup `within` (`None`: over the
+/// object's own records).
+fn collect_prefetch_from(op: &Op, out: &mut Vec<Prefetch>, within: Option<u32>) {
+    let collect_prefetch = |op: &Op, out: &mut Vec<Prefetch>| collect_prefetch_from(op, out, within);
     let mut add = |prefetch: Prefetch| {
         if !out.contains(&prefetch) {
             out.push(prefetch);
@@ -291,7 +335,10 @@ fn collect_prefetch(op: &Op, out: &mut Vec<Prefetch>) {
     };
     match op {
         Op::Path { slot, steps } => {
-            let mut from = IdSource::Record(*slot);
+            let mut from = match within {
+                Some(lookup) => IdSource::Lookup { lookup, slot: *slot },
+                None => IdSource::Record(*slot),
+            };
             for step in steps.iter() {
                 add(Prefetch { from, into: step.lookup });
                 from = IdSource::Lookup { lookup: step.lookup, slot: step.slot };

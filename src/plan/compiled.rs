@@ -92,6 +92,35 @@ pub enum Op {
 #[derive(Clone, Copy)]
 pub struct FunctionRef(pub &'static Function);
 
+impl Op {
+    /// The record slots this expression reads (directly or as the start of a relation path).
+    pub fn slots(&self, into: &mut std::collections::BTreeSet<u32>) {
+        match self {
+            Op::Field(slot) | Op::Path { slot, .. } => {
+                into.insert(*slot);
+            }
+            Op::Const(_) => {}
+            Op::List(items) => items.iter().for_each(|item| item.slots(into)),
+            Op::Table { key, .. } | Op::Ref { key, .. } => key.slots(into),
+            Op::Unary { operand, .. } => operand.slots(into),
+            Op::Binary { lhs, rhs, .. } => {
+                lhs.slots(into);
+                rhs.slots(into);
+            }
+            Op::If { condition, then, otherwise } => {
+                condition.slots(into);
+                then.slots(into);
+                otherwise.slots(into);
+            }
+            Op::Match { subject, arms } => {
+                subject.slots(into);
+                arms.iter().for_each(|(_, body)| body.slots(into));
+            }
+            Op::Call { arguments, .. } => arguments.iter().for_each(|argument| argument.slots(into)),
+        }
+    }
+}
+
 impl std::fmt::Debug for FunctionRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.0.name)

@@ -65,6 +65,33 @@ pub struct PlanObject {
     pub outputs: Vec<Output>,
     /// Relations to fetch for each batch, in an order where every source is filled first.
     pub prefetch: Vec<Prefetch>,
+    /// The files sent with each record (`attachments:`).
+    pub attachments: Option<PlanAttachments>,
+}
+
+/// An object's attachments, compiled: their metadata is prefetched with each page into a lookup
+/// of its own (never with the content), and the content is read one file at a time at write
+/// time.
+#[derive(Clone, Debug)]
+pub struct PlanAttachments {
+    /// The slot of the to-many relation in the object's projection.
+    pub relation: u32,
+    /// The attachment model.
+    pub model: String,
+    /// The lookup holding the attachments' metadata; the expressions below read its slots.
+    pub lookup: u32,
+    /// Which attachments are sent.
+    pub filter: Option<Op>,
+    /// The file name.
+    pub name: Op,
+    /// The MIME type.
+    pub content_type: Op,
+    /// The size the source reports.
+    pub size: Option<Op>,
+    /// The field with the base64 content.
+    pub data: String,
+    /// What the destination accepts.
+    pub limits: crate::run::attachments::Limits,
 }
 
 /// One batched read of related records: the ids found at `from` are read into `into`.

@@ -174,7 +174,7 @@ fn preflight(plan: &Plan, schema_changes: &[String], source: &crate::check::Sche
             )),
             _ => {}
         }
-        if object.outputs.iter().any(|o| o.field == "attachments") {
+        if object.outputs.iter().any(|o| o.field == "attachments") || object.attachments.is_some() {
             items.push(
                 "Check the workspace's attachment settings: file types outside the allow-list are not downloadable"
                     .to_owned(),
@@ -221,7 +221,18 @@ fn predicted_losses(plan: &Plan, schemas: &Schemas) -> Vec<String> {
                 shown.join(", ")
             ));
         }
-        if object.outputs.iter().any(|o| o.field == "attachments") {
+        if let Some(block) = &object.attachments {
+            let limits = &block.limits;
+            items.push(format!(
+                "`{}`: attachments over {} or of blocked types ({}) are flagged with their reason instead of being \
+                 sent, and so is every file past the {} one part carries (see `{}` in the report)",
+                object.name,
+                crate::run::attachments::human_size(limits.max_bytes),
+                limits.blocked.iter().take(6).map(|e| format!(".{e}")).collect::<Vec<_>>().join(", ") + ", …",
+                limits.max_files,
+                crate::run::attachments::object_name(&object.name),
+            ));
+        } else if object.outputs.iter().any(|o| o.field == "attachments") {
             items.push(format!(
                 "`{}`: attachments over Intercom's size limit or of blocked types (.exe, .bat, .js, …) are flagged \
                  with their reason instead of being sent; at most 10 attachments ride on one part",

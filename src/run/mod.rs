@@ -1,6 +1,7 @@
 //! Running a plan: the interpreter and its built-in functions, and the runner that drives a
 //! source and a destination from a plan with the ledger.
 
+pub mod attachments;
 pub mod batch;
 pub mod builtins;
 pub mod interpreter;

@@ -176,6 +176,24 @@ pub async fn rollback<D: Destination>(
     }
     progress.finish(&format!("{} deleted", report.deleted.len()));
     if let Some(id) = this_run {
+        // Attachment files went with their parts.
+        let mut gone = Vec::new();
+        for mut file in ledger.all().await? {
+            if file.kind != crate::run::attachments::KIND || file.status != Status::Done {
+                continue;
+            }
+            let (Some(object), Some(source_id)) = (file.parent_object.clone(), file.parent_source_id.clone()) else {
+                continue;
+            };
+            if ledger.get(&object, &source_id).await?.is_some_and(|part| part.status == Status::RolledBack) {
+                file.status = Status::RolledBack;
+                file.action = None;
+                file.reason = Some(format!("deleted with its {object} {source_id} by {command}"));
+                file.last_run = id;
+                gone.push(file);
+            }
+        }
+        ledger.put_many(&gone).await?;
         let status = if stop.load(Ordering::SeqCst) { "interrupted" } else { "finished" };
         ledger.finish_run(id, status).await?;
     }

@@ -20,7 +20,9 @@
 //! Every create is recorded as an intent (with the outgoing record) before it is sent and as done
 //! after; an ambiguous failure is settled by a lookup before any retry. A record whose mapped
 //! output is unchanged (same checksum) is not sent again; a changed one is updated unless a person
-//! edited it in the destination after the import, which is reported instead.
+//! edited it in the destination after the import, which is reported instead. A record's
+//! attachment files are read from the source only while it is created, one file at a time; the
+//! intent and the checksum cover their references, never their content (`run::attachments`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
@@ -32,6 +34,7 @@ use serde_json::Value as Json;
 
 use crate::drivers::{Batch, Cursor, Destination, Outgoing, Record, Source, WriteError, WriteMode};
 use crate::plan::{Plan, PlanObject};
+use crate::run::attachments::{self, Attachment, LoadError, Verdict};
 use crate::run::batch::prefetch;
 use crate::run::interpreter::{Context, LookupCache, Mapped, eval, map_record};
 use crate::run::outgoing::{Blocked, RefKey, checksum, collect_refs, from_payload, id_text, resolve, to_payload};
@@ -43,6 +46,14 @@ use crate::state::{Action, Counts, Ledger, Origin, RecordRow, StateError, Status
 
 /// Creates tried per record when each attempt's outcome is unknown and the lookup finds nothing.
 const CREATE_ATTEMPTS: usize = 3;
+
+/// Parents whose children are read at once (the messages of 50 tickets per request).
+pub const PARENTS_PER_READ: usize = 50;
+
+/// A source id as the ledger keeps it, back as a value: a whole number or text.
+fn source_id_value(id: &str) -> Value {
+    id.parse::<i64>().map_or_else(|_| Value::text(id), Value::Int)
+}
 
 /// A run could not go on.
 #[derive(Debug)]
@@ -210,10 +221,7 @@ impl<'a> Reader<'a> {
     ) -> Result<(), RunError> {
         let object = &self.plan.objects[index];
         for chunk in ids.chunks(self.batch) {
-            let values: Vec<Value> = chunk
-                .iter()
-                .map(|id| id.parse::<i64>().map_or_else(|_| Value::text(id.as_str()), Value::Int))
-                .collect();
+            let values: Vec<Value> = chunk.iter().map(|id| source_id_value(id)).collect();
             let (records, cache) = self.with_source(|source| {
                 let records = source.read_by_ids(&object.source, &self.fields[index], &values).map_err(|e| {
                     RunError { message: format!("reading `{}` ({}) by id: {e}", object.name, object.source) }
@@ -228,6 +236,169 @@ impl<'a> Reader<'a> {
             records.iter().for_each(|record| visit(record, &context));
         }
         Ok(())
+    }
+
+    /// The records of child object `index` that belong to these parents (source ids of its
+    /// parent object), with the relations its expressions follow; `None` when the source cannot
+    /// select by parent (then read the whole object). The source may apply the `where:`
+    /// conditions the plan could push down; the interpreter applies the whole filter anyway.
+    pub fn children_of(
+        &self,
+        index: usize,
+        parents: &[String],
+    ) -> Result<Option<(Vec<Record>, LookupCache)>, RunError> {
+        let object = &self.plan.objects[index];
+        let Some((_, slot)) = object.parent else { return Ok(None) };
+        let link = &object.fields[slot as usize];
+        let values: Vec<Value> = parents.iter().map(|id| source_id_value(id)).collect();
+        self.with_source(|source| {
+            let records =
+                source.read_children(&object.source, &self.fields[index], link, &values, &object.pushdown).map_err(
+                    |e| RunError { message: format!("reading `{}` ({}) by {link}: {e}", object.name, object.source) },
+                )?;
+            let Some(records) = records else { return Ok(None) };
+            let mut cache = LookupCache::new(self.plan);
+            prefetch(self.plan, object, &records, source, &mut cache)
+                .map_err(|e| RunError { message: format!("reading the records `{}` refers to: {e}", object.name) })?;
+            Ok(Some((records, cache)))
+        })
+    }
+
+    /// The records of child object `index` whose parent is one of `parents`, [`PARENTS_PER_READ`]
+    /// parents per read where the source can select by parent, else in one pass over the whole
+    /// object.
+    pub fn each_child(
+        &self,
+        index: usize,
+        parents: &[String],
+        mut visit: impl FnMut(&Record, &Context<'_>),
+    ) -> Result<(), RunError> {
+        let Some((_, slot)) = self.plan.objects[index].parent else { return Ok(()) };
+        for (n, chunk) in parents.chunks(PARENTS_PER_READ).enumerate() {
+            match self.children_of(index, chunk)? {
+                Some((records, cache)) => {
+                    let context = Context { plan: self.plan, cache: &cache };
+                    records.iter().for_each(|record| visit(record, &context));
+                }
+                None => {
+                    debug_assert_eq!(n, 0, "a source selects by parent for every batch or none");
+                    let wanted: HashSet<&str> = parents.iter().map(String::as_str).collect();
+                    return self.each(index, |record, context| {
+                        let link = record.values.get(slot as usize).and_then(id_text);
+                        if link.is_some_and(|parent| wanted.contains(parent.as_str())) {
+                            visit(record, context);
+                        }
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The records of object `index` with only the fields at `slots` read (the others are
+    /// null) and the relations those fields start prefetched: for scoping passes that need a
+    /// link and a filter, not a message body. With `parents`, only the children of those
+    /// parents, [`PARENTS_PER_READ`] at a time where the source can select by parent.
+    pub fn each_narrow(
+        &self,
+        index: usize,
+        slots: &std::collections::BTreeSet<u32>,
+        parents: Option<&[String]>,
+        mut visit: impl FnMut(&Record, &Context<'_>),
+    ) -> Result<(), RunError> {
+        let object = &self.plan.objects[index];
+        let width = self.fields[index].len();
+        let taken: Vec<usize> = slots.iter().map(|&slot| slot as usize).filter(|&slot| slot < width).collect();
+        let names: Vec<String> = taken.iter().map(|&slot| self.fields[index][slot].clone()).collect();
+        let widen = |records: Vec<Record>| -> Vec<Record> {
+            records
+                .into_iter()
+                .map(|record| {
+                    let mut values = vec![Value::Null; width];
+                    for (value, &slot) in record.values.into_iter().zip(&taken) {
+                        values[slot] = value;
+                    }
+                    Record { id: record.id, values }
+                })
+                .collect()
+        };
+        let failed = |e: crate::drivers::DriverError| RunError {
+            message: format!("reading `{}` ({}) to scope other objects: {e}", object.name, object.source),
+        };
+        let mut handle = |records: Vec<Record>| -> Result<(), RunError> {
+            let records = widen(records);
+            let cache = self.with_source(|source| {
+                let mut cache = LookupCache::new(self.plan);
+                prefetch(self.plan, object, &records, source, &mut cache).map(|()| cache)
+            });
+            let cache = cache.map_err(failed)?;
+            let context = Context { plan: self.plan, cache: &cache };
+            records.iter().for_each(|record| visit(record, &context));
+            Ok(())
+        };
+        let link = object.parent.map(|(_, slot)| self.fields[index][slot as usize].clone());
+        let wanted: Option<HashSet<&str>> = parents.map(|ids| ids.iter().map(String::as_str).collect());
+        if let (Some(parents), Some(link)) = (parents, &link) {
+            let mut by_parent = true;
+            for chunk in parents.chunks(PARENTS_PER_READ) {
+                let values: Vec<Value> = chunk.iter().map(|id| source_id_value(id)).collect();
+                let read = self.with_source(|source| {
+                    source.read_children(&object.source, &names, link, &values, &object.pushdown)
+                });
+                match read.map_err(failed)? {
+                    Some(records) => handle(records)?,
+                    None => {
+                        by_parent = false;
+                        break;
+                    }
+                }
+            }
+            if by_parent {
+                return Ok(());
+            }
+        }
+        // The whole object, page by page (children kept only when their parent is wanted).
+        let link_position = link.as_ref().and_then(|link| names.iter().position(|name| name == link));
+        let mut after: Option<Cursor> = None;
+        loop {
+            let batch = self
+                .with_source(|source| source.read(&object.source, &names, after.as_ref(), self.batch))
+                .map_err(failed)?;
+            let records: Vec<Record> = match (&wanted, link_position) {
+                (Some(wanted), Some(position)) => batch
+                    .records
+                    .into_iter()
+                    .filter(|record| {
+                        record.values.get(position).and_then(id_text).is_some_and(|p| wanted.contains(p.as_str()))
+                    })
+                    .collect(),
+                _ => batch.records,
+            };
+            handle(records)?;
+            match batch.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// The source ids of object `index` (only the id is read; no relations).
+    pub fn ids(&self, index: usize) -> Result<Vec<String>, RunError> {
+        let object = &self.plan.objects[index];
+        let only_id = vec!["id".to_owned()];
+        let mut ids = Vec::new();
+        let mut after: Option<Cursor> = None;
+        loop {
+            let batch =
+                self.with_source(|source| source.read(&object.source, &only_id, after.as_ref(), self.batch)).map_err(
+                    |e| RunError { message: format!("reading the ids of `{}` ({}): {e}", object.name, object.source) },
+                )?;
+            ids.extend(batch.records.iter().filter_map(|record| id_text(&record.id)));
+            match batch.next {
+                Some(next) => after = Some(next),
+                None => return Ok(ids),
+            }
+        }
     }
 
     /// Number of records of object `index` in the source, when cheap to know.
@@ -274,6 +445,8 @@ struct Mapping {
     order: Value,
     parent: Option<String>,
     changed: Option<i64>,
+    /// The record's files (`attachments:`), judged; none when its `where:` left it out.
+    attachments: Vec<Attachment>,
 }
 
 /// Executes a plan.
@@ -288,6 +461,8 @@ pub struct Runner<'a, D: Destination> {
     locate: &'a (dyn Fn(Span) -> String + Sync),
     run: i64,
     fatal: Mutex<Option<String>>,
+    /// Per object (plan index) with `attachments:`, what happened to its files in this pass.
+    attachment_counts: Mutex<HashMap<usize, Counts>>,
 }
 
 impl<'a, D: Destination> Runner<'a, D> {
@@ -304,7 +479,19 @@ impl<'a, D: Destination> Runner<'a, D> {
         locate: &'a (dyn Fn(Span) -> String + Sync),
     ) -> Self {
         let reader = Reader::new(plan, source, &options.change_fields, options.batch);
-        Runner { plan, reader, destination, ledger, options, progress, stop, locate, run: 0, fatal: Mutex::new(None) }
+        Runner {
+            plan,
+            reader,
+            destination,
+            ledger,
+            options,
+            progress,
+            stop,
+            locate,
+            run: 0,
+            fatal: Mutex::new(None),
+            attachment_counts: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The objects this run processes, in dependency order.
@@ -556,7 +743,13 @@ impl<'a, D: Destination> Runner<'a, D> {
                 _ => None,
             }
         });
-        Mapping { id, mapped, key, match_key, order, parent, changed }
+        let attachments = match (&object.attachments, &mapped) {
+            (Some(block), Mapped::Record(_) | Mapped::Flagged(_) | Mapped::Failed { .. }) => {
+                attachments::collect(block, &record.values, context)
+            }
+            _ => Vec::new(),
+        };
+        Mapping { id, mapped, key, match_key, order, parent, changed, attachments }
     }
 
     /// The ledger rows of everything these mappings refer to (refs and parents).
@@ -689,11 +882,14 @@ impl<'a, D: Destination> Runner<'a, D> {
             (None, _) => None,
         };
         row.parent_dest_id = parent.clone();
-        let record = match resolve(&object.destination, fields, parent, referenced) {
+        let mut record = match resolve(&object.destination, fields, parent, referenced) {
             Ok(record) => record,
             Err(Blocked::Waiting(reason)) => return settle(row, Status::Queued, None, reason),
             Err(Blocked::Broken(reason)) => return settle(row, Status::Failed, None, reason),
         };
+        if mapping.attachments.iter().any(|a| a.verdict == Verdict::Send) {
+            record.fields.insert("attachments".to_owned(), attachments::references(&mapping.attachments));
+        }
         let sum = checksum(&record);
         match (&row.status, &row.dest_id) {
             (Status::Written, Some(_)) => {
@@ -773,6 +969,90 @@ impl<'a, D: Destination> Runner<'a, D> {
         row.reason = Some(without_request_id(&reason));
     }
 
+    /// The record as sent: each referenced file's content read from the source, one file at a
+    /// time, and checked again at its real size. Files refused now are flagged in the ledger
+    /// before the send (the part goes without them). `Ok(None)`: nothing to read (no files, or a
+    /// destination that takes references only); `Ok(Err(reason))`: the source could not be read,
+    /// the record is not sent this run.
+    async fn with_attachment_files(
+        &self,
+        row: &RecordRow,
+        record: &Outgoing,
+    ) -> Result<Result<Option<Outgoing>, String>, RunError> {
+        let Some((_, object)) = self.plan.object(&row.object) else { return Ok(Ok(None)) };
+        let (Some(block), Some(Json::Array(references))) = (&object.attachments, record.fields.get("attachments"))
+        else {
+            return Ok(Ok(None));
+        };
+        if !self.destination.takes_attachment_files() {
+            return Ok(Ok(None));
+        }
+        let mut files = Vec::with_capacity(references.len());
+        let mut refused = Vec::new();
+        for reference in references {
+            match self.reader.with_source(|source| attachments::load(source, block, reference, &block.limits)) {
+                Ok(file) => files.push(file),
+                Err(LoadError::Refused(reason)) => {
+                    let id = reference.get("source_id").and_then(Json::as_str).unwrap_or_default();
+                    let object = attachments::object_name(&row.object);
+                    let mut flagged = self.ledger.get(&object, id).await?.unwrap_or_else(|| {
+                        RecordRow::new(&object, id, attachments::KIND, self.run, self.ledger.next_seq())
+                    });
+                    flagged.status = Status::Flagged;
+                    flagged.action = None;
+                    flagged.dest_id = None;
+                    flagged.field = Some("data".into());
+                    flagged.reason = Some(reason);
+                    flagged.parent_object = Some(row.object.clone());
+                    flagged.parent_source_id = Some(row.source_id.clone());
+                    flagged.last_run = self.run;
+                    refused.push(flagged);
+                }
+                Err(LoadError::Source(error)) => {
+                    let name = reference.get("name").and_then(Json::as_str).unwrap_or_default();
+                    return Ok(Err(format!(
+                        "reading the content of attachment {name}: {error}; retried on the next run"
+                    )));
+                }
+            }
+        }
+        self.ledger.put_many(&refused).await?;
+        let mut sending = record.clone();
+        if files.is_empty() {
+            sending.fields.remove("attachments");
+        } else {
+            sending.fields.insert("attachments".to_owned(), Json::Array(files));
+        }
+        Ok(Ok(Some(sending)))
+    }
+
+    /// Record what happened to a record's files now that its own row is final, and count them.
+    async fn record_attachments(&self, index: usize, mapping: &Mapping, row: &RecordRow) -> Result<(), RunError> {
+        if mapping.attachments.is_empty() {
+            return Ok(());
+        }
+        let object = attachments::object_name(&row.object);
+        let ids: Vec<String> = mapping.attachments.iter().map(|a| a.id.clone()).collect();
+        let existing = self.ledger.get_many(&object, &ids).await?;
+        let rows = attachments::rows(row, &mapping.attachments, &existing, self.run, || self.ledger.next_seq());
+        self.ledger.put_many(&rows).await?;
+        let mut counts = self.attachment_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let counts = counts.entry(index).or_default();
+        counts.read += rows.len() as i64;
+        counts.mapped += rows.len() as i64;
+        for row in &rows {
+            match (row.status, row.action) {
+                (Status::Skipped, _) => counts.skipped += 1,
+                (Status::Flagged, _) => counts.flagged += 1,
+                (Status::Failed, _) => counts.failed += 1,
+                (Status::Queued, _) => counts.queued += 1,
+                (_, Some(Action::Created)) => counts.created += 1,
+                _ => counts.unchanged += 1,
+            }
+        }
+        Ok(())
+    }
+
     async fn create(&self, mut row: RecordRow, record: &Outgoing) -> Result<RecordRow, RunError> {
         if self.stopped() {
             // Not sent; the next run sends it.
@@ -795,6 +1075,16 @@ impl<'a, D: Destination> Runner<'a, D> {
             row.reason = Some(format!("same key as {} {}", row.object, first.source_id));
             return Ok(row);
         }
+        // The files' content, read now, one file at a time; the intent keeps the references only.
+        let sending = match self.with_attachment_files(&row, record).await? {
+            Ok(sending) => sending,
+            Err(reason) => {
+                row.status = Status::Failed;
+                row.reason = Some(reason);
+                return Ok(row);
+            }
+        };
+        let sending = sending.as_ref().unwrap_or(record);
         row.status = Status::Intent;
         row.payload = Some(to_payload(record));
         row.reason = None;
@@ -802,7 +1092,7 @@ impl<'a, D: Destination> Runner<'a, D> {
         row.seq = self.ledger.next_seq();
         self.ledger.put(&row).await?;
         for _ in 0..CREATE_ATTEMPTS {
-            match self.destination.create(record).await {
+            match self.destination.create(sending).await {
                 Ok(written) => {
                     let (origin, action) = if written.existed {
                         (Origin::Matched, Action::Matched)
@@ -1052,9 +1342,95 @@ impl<'a, D: Destination> Runner<'a, D> {
         Ok(rows)
     }
 
-    /// A child object: every record read and mapped first, then written parent by parent in
-    /// `order:` order.
+    /// A child object, [`PARENTS_PER_READ`] parents at a time: the children of the parents the
+    /// ledger knows (in id order; in a sample run, the sampled ones) are read, mapped, and
+    /// written parent by parent in `order:` order, many parents at once, while the next batch
+    /// of parents is read. Only one batch of children is held at a time. A source that cannot
+    /// select by parent is read whole instead ([`children_by_scan`](Self::children_by_scan)).
+    ///
+    /// Children are only read for parents in the ledger: those of a parent that was never
+    /// read (outside the parent's `where:`, say) are not read either, and the phase's "in
+    /// source" count is the children read, not every record of the source object.
     async fn children(&self, index: usize, scope: &Scope) -> Result<Counts, RunError> {
+        let object = &self.plan.objects[index];
+        let Some((parent, _)) = object.parent else { return self.children_by_scan(index, scope).await };
+        let mut parents = self.ledger.source_ids(&self.plan.objects[parent].name).await?;
+        parents.retain(|id| scope.contains(parent, id));
+        parents.sort_by(|a, b| natural(a, b));
+        let chunks: Vec<&[String]> = parents.chunks(PARENTS_PER_READ).collect();
+        let first = match chunks.first() {
+            Some(chunk) => match self.reader.children_of(index, chunk)? {
+                Some(read) => Some(read),
+                None => return self.children_by_scan(index, scope).await,
+            },
+            None => None,
+        };
+        let name = object.name.to_string();
+        let total = if scope.sample { scope.allowed[index].as_ref().map(|s| s.len() as u64) } else { None };
+        self.progress.start(&name, total);
+        let mut counts = Counts::default();
+        let mut first = first;
+        // Every child id read (for records deleted at the source) and the latest change time.
+        let tracked: Mutex<(HashSet<String>, Option<i64>)> = Mutex::new((HashSet::new(), None));
+        type Written = Result<(Vec<RecordRow>, Vec<Mapping>), RunError>;
+        let results: Vec<Written> = stream::iter(chunks)
+            .then(|chunk| {
+                let read = first.take();
+                let tracked = &tracked;
+                async move {
+                    if self.stopped() {
+                        return Ok(Vec::new());
+                    }
+                    let (records, cache) = match read {
+                        Some(read) => read,
+                        None => self.reader.children_of(index, chunk)?.unwrap_or_default(),
+                    };
+                    let context = Context { plan: self.plan, cache: &cache };
+                    let mut groups: BTreeMap<String, Vec<Mapping>> = BTreeMap::new();
+                    let mut tracked = tracked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    for record in &records {
+                        if scope.sample && !id_text(&record.id).is_some_and(|id| scope.contains(index, &id)) {
+                            continue;
+                        }
+                        let mapping = self.map(index, record, &context);
+                        tracked.0.insert(mapping.id.clone());
+                        tracked.1 = tracked.1.max(mapping.changed);
+                        if let Some(parent) = &mapping.parent {
+                            groups.entry(parent.clone()).or_default().push(mapping);
+                        }
+                    }
+                    Ok(groups.into_values().map(sorted_group).collect::<Vec<_>>())
+                }
+            })
+            .map(|groups: Result<Vec<Vec<Mapping>>, RunError>| match groups {
+                Ok(groups) => stream::iter(groups.into_iter().map(Ok)).left_stream(),
+                Err(error) => stream::once(std::future::ready(Err(error))).right_stream(),
+            })
+            .flatten()
+            .map(|group: Result<Vec<Mapping>, RunError>| async move {
+                let group = group?;
+                let rows = self.write_group(index, scope, &group).await?;
+                Ok((rows, group))
+            })
+            .buffer_unordered(self.options.concurrency.max(1))
+            .collect()
+            .await;
+        let (seen, high_water) = tracked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for result in results {
+            let (rows, group) = result?;
+            tally(&mut counts, &group, &rows);
+        }
+        counts.in_source = Some(counts.read);
+        if !self.stopped() {
+            self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
+        }
+        self.progress.finish(&summary_line(&counts));
+        Ok(counts)
+    }
+
+    /// A child object from a source that cannot select by parent: every record read and mapped
+    /// first, then written parent by parent in `order:` order.
+    async fn children_by_scan(&self, index: usize, scope: &Scope) -> Result<Counts, RunError> {
         let object = &self.plan.objects[index];
         let name = object.name.to_string();
         let total =
@@ -1085,14 +1461,9 @@ impl<'a, D: Destination> Runner<'a, D> {
             }
         }
         let seen: HashSet<String> = groups.values().flatten().chain(&orphans).map(|m| m.id.clone()).collect();
-        for group in groups.values_mut() {
-            group.sort_by(|a, b| {
-                a.order.compare(&b.order).unwrap_or(std::cmp::Ordering::Equal).then_with(|| natural(&a.id, &b.id))
-            });
-        }
         let rows = self.write_page(index, scope, &orphans).await?;
         tally(&mut counts, &orphans, &rows);
-        let groups: Vec<Vec<Mapping>> = groups.into_values().collect();
+        let groups: Vec<Vec<Mapping>> = groups.into_values().map(sorted_group).collect();
         type Written = Result<(Vec<RecordRow>, Vec<Mapping>), RunError>;
         let results: Vec<Written> = stream::iter(groups)
             .map(|group| async move {
@@ -1108,6 +1479,13 @@ impl<'a, D: Destination> Runner<'a, D> {
         }
         if !self.stopped() {
             self.end_pass(&name, &mut counts, !scope.sample, &seen, high_water).await?;
+        }
+        let files = self.attachment_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&index);
+        if let Some(mut files) = files {
+            files.complete = !scope.sample && !self.stopped();
+            files.in_source = Some(files.read);
+            self.ledger.save_counts(self.run, &attachments::object_name(&name), &files).await?;
+            self.progress.note(&format!("{}: {}", attachments::object_name(&name), summary_line(&files)));
         }
         self.progress.finish(&summary_line(&counts));
         Ok(counts)
@@ -1146,6 +1524,9 @@ impl<'a, D: Destination> Runner<'a, D> {
                 }
             };
             self.ledger.put(&row).await?;
+            if scope.contains(index, &mapping.id) {
+                self.record_attachments(index, mapping, &row).await?;
+            }
             self.progress.advance(1);
             rows.push(row);
         }
@@ -1224,6 +1605,14 @@ pub fn attributes_needed(plan: &Plan, sink: &crate::check::schema::SchemaLock) -
 }
 
 /// Ids in numeric order when both are numbers.
+/// One parent's children in `order:` order (ties by id).
+fn sorted_group(mut group: Vec<Mapping>) -> Vec<Mapping> {
+    group.sort_by(|a, b| {
+        a.order.compare(&b.order).unwrap_or(std::cmp::Ordering::Equal).then_with(|| natural(&a.id, &b.id))
+    });
+    group
+}
+
 fn natural(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<i64>(), b.parse::<i64>()) {
         (Ok(a), Ok(b)) => a.cmp(&b),

@@ -4,7 +4,8 @@
 //! the best record so far: the first record, one record per value of every enumeration the
 //! object reads, the record with the most null outputs, the longest list output, the most child
 //! records (parts of a conversation), the first with non-ASCII text, one per flag reason, the
-//! first skipped and the first failed record, plus ids the spec or the command line names. Memory
+//! first skipped and the first failed record, the record with the most attachment files and one
+//! per rule that flags a file, plus ids the spec or the command line names. Memory
 //! stays bounded by the number of reasons, not the number of records.
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,8 +14,9 @@ use crate::check::SchemaLock;
 use crate::check::schema::FieldType;
 use crate::drivers::{DriverError, Record, Source};
 use crate::plan::Plan;
+use crate::run::attachments::{self, Attachment, Verdict};
 use crate::run::batch::{map_batch, prefetch};
-use crate::run::interpreter::{IdKey, LookupCache, Mapped};
+use crate::run::interpreter::{Context, IdKey, LookupCache, Mapped};
 use crate::run::value::Value;
 
 /// Records per page while sampling.
@@ -31,11 +33,14 @@ pub struct Sample {
     pub mapped: Mapped,
     /// Why it is in the snapshot.
     pub reasons: Vec<String>,
+    /// Its attachment files and what happens to each (`attachments:`).
+    pub attachments: Vec<Attachment>,
 }
 
 struct Candidate {
     record: Record,
     mapped: Mapped,
+    attachments: Vec<Attachment>,
     score: u64,
 }
 
@@ -73,6 +78,22 @@ pub fn pick(
         let mapped = map_batch(plan, object, &batch.records, &cache);
         for (record, mapped) in batch.records.iter().zip(&mapped) {
             let key = IdKey::of(&record.id);
+            let files = match &object.attachments {
+                Some(block) => attachments::collect(block, &record.values, &Context { plan, cache: &cache }),
+                None => Vec::new(),
+            };
+            let offer =
+                |best: &mut BTreeMap<String, Candidate>, reason: String, record: &Record, mapped: &Mapped, score| {
+                    offer(best, reason, record, mapped, &files, score)
+                };
+            for file in &files {
+                if let Verdict::Flag { rule, .. } = &file.verdict {
+                    offer(&mut best, format!("attachment flagged by its {rule}"), record, mapped, 1);
+                }
+            }
+            if files.len() > 1 {
+                offer(&mut best, "most attachments".to_owned(), record, mapped, files.len() as u64);
+            }
             // Scores prefer the earliest record among equals: later records must beat, not tie.
             offer(&mut best, "first record".to_owned(), record, mapped, 1);
             if key.as_ref().is_some_and(|k| explicit.contains(k)) {
@@ -127,7 +148,12 @@ pub fn pick(
         let Some(key) = IdKey::of(&candidate.record.id) else { continue };
         by_id
             .entry(key)
-            .or_insert_with(|| Sample { record: candidate.record, mapped: candidate.mapped, reasons: Vec::new() })
+            .or_insert_with(|| Sample {
+                record: candidate.record,
+                mapped: candidate.mapped,
+                reasons: Vec::new(),
+                attachments: candidate.attachments,
+            })
             .reasons
             .push(reason);
     }
@@ -135,11 +161,21 @@ pub fn pick(
 }
 
 /// Keep `record` for `reason` when it scores higher than the record kept so far.
-fn offer(best: &mut BTreeMap<String, Candidate>, reason: String, record: &Record, mapped: &Mapped, score: u64) {
+fn offer(
+    best: &mut BTreeMap<String, Candidate>,
+    reason: String,
+    record: &Record,
+    mapped: &Mapped,
+    files: &[Attachment],
+    score: u64,
+) {
     match best.get(&reason) {
         Some(existing) if existing.score >= score => {}
         _ => {
-            best.insert(reason, Candidate { record: record.clone(), mapped: mapped.clone(), score });
+            best.insert(
+                reason,
+                Candidate { record: record.clone(), mapped: mapped.clone(), attachments: files.to_vec(), score },
+            );
         }
     }
 }

@@ -27,13 +27,15 @@ impl Scope {
     pub fn full(plan: &Plan, reader: &Reader<'_>) -> Result<Scope, RunError> {
         let mut scope =
             Scope { allowed: vec![None; plan.objects.len()], outside: vec![None; plan.objects.len()], sample: false };
+        // The ids of parent objects, read once each (only the id) for the children that scope.
+        let mut parent_ids: HashMap<usize, Vec<String>> = HashMap::new();
         for (index, object) in plan.objects.iter().enumerate() {
             if object.referenced_by.is_empty() {
                 continue;
             }
             let mut ids = HashSet::new();
             for &(other, slot) in &object.referenced_by {
-                reader.each(other, |record, context| {
+                let mut visit = |record: &crate::drivers::Record, context: &crate::run::interpreter::Context<'_>| {
                     let passes = match &plan.objects[other].filter {
                         Some(filter) => eval(filter, &record.values, context).is_ok_and(|v| v.is_true()),
                         None => true,
@@ -41,7 +43,23 @@ impl Scope {
                     if passes {
                         add_ids(record.values.get(slot as usize), &mut ids);
                     }
-                })?;
+                };
+                // Only the link and what the filter reads; a child object (message parts) only
+                // for its parents, a batch of parents at a time.
+                let mut slots = std::collections::BTreeSet::from([slot]);
+                if let Some(filter) = &plan.objects[other].filter {
+                    filter.slots(&mut slots);
+                }
+                match plan.objects[other].parent {
+                    Some((parent, link)) => {
+                        slots.insert(link);
+                        if let std::collections::hash_map::Entry::Vacant(entry) = parent_ids.entry(parent) {
+                            entry.insert(reader.ids(parent)?);
+                        }
+                        reader.each_narrow(other, &slots, Some(&parent_ids[&parent]), &mut visit)?;
+                    }
+                    None => reader.each_narrow(other, &slots, None, &mut visit)?,
+                }
             }
             let names: Vec<String> = object
                 .referenced_by
@@ -84,9 +102,10 @@ impl Scope {
         // Children of sampled parents, in dependency order (parts of conversations).
         for &index in &plan.order {
             let Some((parent, slot)) = plan.objects[index].parent else { continue };
-            let parents = allowed[parent].clone();
-            reader.each(index, |record, context| {
-                let belongs = record.values.get(slot as usize).and_then(id_text).is_some_and(|p| parents.contains(&p));
+            let mut parents: Vec<String> = allowed[parent].iter().cloned().collect();
+            parents.sort();
+            reader.each_child(index, &parents, |record, context| {
+                let belongs = record.values.get(slot as usize).and_then(id_text).is_some();
                 if belongs && let Some(id) = id_text(&record.id) {
                     if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
                         collect_refs(&fields, &mut refs);

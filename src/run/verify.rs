@@ -6,11 +6,12 @@
 //! edited by a person in the destination, stale parts, deleted in the source — are not sampled;
 //! the reconciliation report lists them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::drivers::{Destination, Mismatch, WriteError};
 use crate::generate::rng::Rng;
 use crate::plan::Plan;
+use crate::run::attachments::{self, Attachment};
 use crate::run::interpreter::Mapped;
 use crate::run::interpreter::map_record;
 use crate::run::outgoing::{RefKey, collect_refs, id_text, resolve};
@@ -88,11 +89,28 @@ pub async fn verify<D: Destination>(
         let Some((index, object)) = plan.object(&object_name) else { continue };
         let ids: Vec<String> = rows.iter().map(|r| r.source_id.clone()).collect();
         let mut mapped: HashMap<String, Mapped> = HashMap::new();
+        let mut files: HashMap<String, Vec<Attachment>> = HashMap::new();
         reader.by_ids(index, &ids, |record, context| {
             if let Some(id) = id_text(&record.id) {
+                if let Some(block) = &object.attachments {
+                    files.insert(id.clone(), attachments::collect(block, &record.values, context));
+                }
                 mapped.insert(id, map_record(object, &record.values, context));
             }
         })?;
+        // Files refused once their content was read went without their part.
+        let refused: HashSet<String> = if object.attachments.is_some() {
+            let file_ids: Vec<String> = files.values().flatten().map(|a| a.id.clone()).collect();
+            ledger
+                .get_many(&attachments::object_name(&object_name), &file_ids)
+                .await?
+                .into_iter()
+                .filter(|(_, row)| row.status == Status::Flagged)
+                .map(|(id, _)| id)
+                .collect()
+        } else {
+            HashSet::new()
+        };
         let mut wanted = std::collections::HashSet::new();
         for fields in mapped.values().filter_map(|m| if let Mapped::Record(f) = m { Some(f) } else { None }) {
             collect_refs(fields, &mut wanted);
@@ -128,7 +146,7 @@ pub async fn verify<D: Destination>(
                     continue;
                 }
             };
-            let record = match resolve(&object.destination, fields, row.parent_dest_id.clone(), &referenced) {
+            let mut record = match resolve(&object.destination, fields, row.parent_dest_id.clone(), &referenced) {
                 Ok(record) => record,
                 Err(blocked) => {
                     let why = format!("{blocked:?}");
@@ -136,6 +154,16 @@ pub async fn verify<D: Destination>(
                     continue;
                 }
             };
+            if object.attachments.is_some() {
+                let sent: Vec<Attachment> = files
+                    .get(&row.source_id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| !refused.contains(&a.id))
+                    .cloned()
+                    .collect();
+                record.fields.insert("attachments".to_owned(), attachments::references(&sent));
+            }
             let mismatches = match destination.verify(&dest_id, &record).await {
                 Ok(mismatches) => mismatches,
                 Err(WriteError::Fatal(message)) => {

@@ -137,6 +137,16 @@ pub struct Endpoint {
     /// Intercom: import tickets as `conversation` (default) or `ticket`.
     #[serde(default)]
     pub target: Option<Spanned<String>>,
+    /// Largest attachment file sent, in MiB (default 25); larger files are flagged, not sent.
+    #[serde(default)]
+    pub attachment_max_mb: Option<Spanned<f64>>,
+    /// Most attachment files on one reply (default 10, Intercom's cap); the rest are flagged.
+    #[serde(default)]
+    pub attachment_max_files: Option<Spanned<u32>>,
+    /// File name extensions never sent (flagged instead), without the dot. Default: executable
+    /// and script types (`exe`, `bat`, `cmd`, `com`, `msi`, `scr`, `js`, `vbs`, `ps1`, `jar`, …).
+    #[serde(default)]
+    pub attachment_blocked_types: Option<Vec<Spanned<String>>>,
 }
 
 /// A scalar value in a table.
@@ -196,6 +206,33 @@ pub struct ObjectSpec {
     /// Records to hold back for a person to decide, with the reason.
     #[serde(default)]
     pub flag: Vec<FlagRule>,
+    /// Files attached to each record, sent with it (conversation parts).
+    #[serde(default)]
+    pub attachments: Option<AttachmentsSpec>,
+}
+
+/// The files of a record: the related attachment records, their metadata as expressions over
+/// the attachment model, and the field holding their content.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentsSpec {
+    /// A to-many relation of this object's source to the attachment model (`attachment_ids`).
+    pub from: Spanned<String>,
+    /// Expression over the attachment: only files for which it is true are sent; others are
+    /// recorded as skipped.
+    #[serde(default, rename = "where")]
+    pub filter: Option<ScalarText>,
+    /// Expression: the file name shown in the destination.
+    pub name: ScalarText,
+    /// Expression: the MIME type (`mimetype`).
+    pub content_type: ScalarText,
+    /// Expression: the size in bytes as the source reports it, so the size limit is enforced
+    /// before any content is read (the real size is checked again after reading).
+    #[serde(default)]
+    pub size: Option<ScalarText>,
+    /// The attachment field holding the base64 content (`datas`); read one file at a time while
+    /// the record is written, never with the page.
+    pub data: Spanned<String>,
 }
 
 /// What to do with a record that `match` finds no destination record for.

@@ -112,6 +112,11 @@ impl Destination for FileDestination {
         Capability { mode, updatable: true, deletable: Ok(()) }
     }
 
+    /// A dry run writes what would be attached (names, types, sizes), never the files' content.
+    fn takes_attachment_files(&self) -> bool {
+        false
+    }
+
     /// Nothing to prepare: the output has no schema.
     async fn prepare_attributes(&self, _attributes: &[NewAttribute]) -> Result<Vec<String>, WriteError> {
         Ok(Vec::new())

@@ -879,7 +879,7 @@ impl IntercomDestination {
                 attachment_urls.push(url);
             } else if let Some(file) = attachment_file(item) {
                 attachment_files.push(file);
-            } else {
+            } else if attachment_reference(item).is_none() {
                 return Err(fields.invalid("attachments", "URLs or files {content_type, data (base64), name}", item));
             }
         }
@@ -895,6 +895,13 @@ impl IntercomDestination {
     }
 
     async fn create_part(&self, record: &Outgoing) -> Result<Written, WriteError> {
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        if let Some(name) = fields.list("attachments").into_iter().find_map(attachment_reference) {
+            // The runner reads each file's content before a create; a reference alone is never sent.
+            return Err(WriteError::Rejected(format!(
+                "conversation_part attachment {name} has no content to send (only its reference)"
+            )));
+        }
         let (parent, reply) = Self::reply(record)?;
         let created = self.client().reply_conversation(&parent, &reply).await.map_err(write_error)?;
         let id = match created.part_id {
@@ -954,7 +961,8 @@ impl IntercomDestination {
         Ok(None)
     }
 
-    /// Compared: author, created time, body (as rendered) and kind. Not compared: attachments.
+    /// Compared: author, created time, body (as rendered), kind, and the names of the attached
+    /// files when the record lists attachments.
     async fn verify_part(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
         let Some(part) = self.read_part(id, record.parent.as_deref()).await? else {
             return Ok(Comparison::missing(id));
@@ -971,6 +979,13 @@ impl IntercomDestination {
         comparison.body("body", Some(&reply.body), part.body.as_deref());
         let kind = if reply.kind == ReplyKind::Note { "note" } else { "comment" };
         comparison.text("kind", Some(kind), part.part_type.as_deref());
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        if fields.has("attachments") {
+            // Names only: Intercom rehosts the files under its own URLs.
+            let expected: Vec<String> = fields.list("attachments").into_iter().filter_map(attachment_name).collect();
+            let actual: Vec<String> = part.attachments.iter().filter_map(|a| a.name.clone()).collect();
+            comparison.id_set("attachments", &expected, &actual);
+        }
         Ok(comparison.finish())
     }
 
@@ -1390,6 +1405,28 @@ fn attachment_file(item: &Json) -> Option<AttachmentFile> {
     Some(AttachmentFile { content_type: text("content_type")?, data: text("data")?, name: text("name")? })
 }
 
+/// An attachment given as a reference to a source file, `{"source_id", "name", …}` without its
+/// content: what the runner checksums and keeps in the ledger. Its name, if it is one.
+fn attachment_reference(item: &Json) -> Option<String> {
+    let object = item.as_object()?;
+    if object.contains_key("data") || object.contains_key("url") || !object.contains_key("source_id") {
+        return None;
+    }
+    object.get("name")?.as_str().map(str::to_owned)
+}
+
+/// The file name of an attachment in any of its forms (file, reference, URL).
+fn attachment_name(item: &Json) -> Option<String> {
+    match item {
+        Json::String(url) => url.split(['?', '#']).next()?.rsplit('/').next().map(str::to_owned),
+        Json::Object(object) => match object.get("name").and_then(Json::as_str) {
+            Some(name) => Some(name.to_owned()),
+            None => attachment_url(item)?.split(['?', '#']).next()?.rsplit('/').next().map(str::to_owned),
+        },
+        _ => None,
+    }
+}
+
 /// The id of a part's author.
 fn part_author(part: &Part) -> Option<&str> {
     part.author.as_ref().and_then(|author| author.id.as_deref())
@@ -1496,5 +1533,29 @@ mod tests {
         let file = serde_json::json!({"content_type": "text/plain", "data": "aGk=", "name": "a.txt"});
         assert_eq!(attachment_url(&file), None);
         assert_eq!(attachment_file(&file).unwrap().name, "a.txt");
+        let reference = serde_json::json!({"source_id": "7", "name": "r.pdf", "content_type": "application/pdf"});
+        assert_eq!(attachment_reference(&reference).as_deref(), Some("r.pdf"));
+        assert_eq!(attachment_reference(&file), None, "a file with content is not a reference");
+        let names: Vec<Option<String>> =
+            [&file, &reference, &serde_json::json!("https://x/c.png?v=2")].into_iter().map(attachment_name).collect();
+        assert_eq!(names, vec![Some("a.txt".into()), Some("r.pdf".into()), Some("c.png".into())]);
+    }
+
+    #[test]
+    fn a_reply_lists_references_for_lookups_but_never_sends_them() {
+        let record = Outgoing {
+            kind: "conversation_part".into(),
+            fields: serde_json::json!({
+                "author": {"kind": "admin", "id": "5"},
+                "body": "<p>see attached</p>",
+                "attachments": [{"source_id": "7", "name": "r.pdf", "content_type": "application/pdf", "size": 3}],
+            })
+            .as_object()
+            .cloned()
+            .unwrap(),
+            parent: Some("c-1".into()),
+        };
+        let (_, reply) = IntercomDestination::reply(&record).unwrap();
+        assert!(reply.attachment_files.is_empty() && reply.attachment_urls.is_empty());
     }
 }

@@ -781,6 +781,23 @@ pub struct Part {
     /// Author.
     #[serde(default)]
     pub author: Option<Author>,
+    /// The files on the part.
+    #[serde(default)]
+    pub attachments: Vec<PartAttachment>,
+}
+
+/// A file on a part, as Intercom lists it (rehosted under its own URL).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PartAttachment {
+    /// File name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// MIME type.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Size in bytes.
+    #[serde(default)]
+    pub filesize: Option<u64>,
 }
 
 /// A conversation as `GET /conversations/{id}` or a search returns it.
@@ -2459,6 +2476,7 @@ mod tests {
             body: None,
             created_at: Some(at),
             author: Some(Author { kind: Some("admin".into()), id: Some(author.into()) }),
+            attachments: Vec::new(),
         };
         let parts = [part("p1", 10, "7"), part("p2", 20, "7"), part("p3", 5, "8")];
         let reply = Reply {

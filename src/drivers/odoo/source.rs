@@ -33,6 +33,7 @@ use super::value::XmlRpcValue;
 use super::worker::Worker;
 use crate::check::schema::{LOCK_VERSION, ObjectSchema, SchemaLock};
 use crate::drivers::{Batch, Cursor, DriverError, Record, Source, value_from_json};
+use crate::plan::{Condition, ConditionOp};
 use crate::run::value::Value;
 
 /// The models the bundled Odoo spec family reads, in the order `describe` asks for them.
@@ -68,6 +69,8 @@ pub struct OdooSource {
     lock: SchemaLock,
     fields: HashMap<String, Arc<BTreeMap<String, OdooField>>>,
     page_sizes: HashMap<String, usize>,
+    /// Objects whose pushed-down conditions Odoo refused once.
+    unpushable: HashSet<String>,
     notes: Vec<String>,
 }
 
@@ -116,6 +119,7 @@ impl OdooSource {
             lock,
             fields: HashMap::new(),
             page_sizes: HashMap::new(),
+            unpushable: HashSet::new(),
             notes: Vec::new(),
         };
         // Without helpdesk.ticket there is nothing to migrate: say so now, with the fix.
@@ -197,19 +201,18 @@ impl OdooSource {
         )
     }
 
-    /// One page, by keyset.
+    /// One page, by keyset, of the records that also satisfy `terms` (Odoo domain terms, and-ed).
     fn search_page(
         &self,
         object: &str,
         requested: &XmlRpcValue,
+        terms: &[XmlRpcValue],
         after: i64,
         limit: usize,
     ) -> Result<Vec<XmlRpcValue>, OdooError> {
-        let domain = XmlRpcValue::Array(vec![XmlRpcValue::Array(vec![
-            XmlRpcValue::String("id".to_owned()),
-            XmlRpcValue::String(">".to_owned()),
-            XmlRpcValue::Int(after),
-        ])]);
+        let mut domain = terms.to_vec();
+        domain.push(term("id", ">", XmlRpcValue::Int(after)));
+        let domain = XmlRpcValue::Array(domain);
         let kwargs = vec![
             ("fields".to_owned(), requested.clone()),
             ("order".to_owned(), XmlRpcValue::String("id asc".to_owned())),
@@ -217,6 +220,99 @@ impl OdooSource {
             ("context".to_owned(), all_records()),
         ];
         rows(self.worker.execute_kw(object, "search_read", vec![domain], kwargs)?)
+    }
+
+    /// One keyset page after id `last`, asked again with half as many records after a timeout
+    /// (down to [`PAGE_FLOOR`]); returns the rows and the page size that worked, which is kept
+    /// for the object's later pages.
+    fn timed_page(
+        &mut self,
+        object: &str,
+        requested: &XmlRpcValue,
+        terms: &[XmlRpcValue],
+        last: i64,
+        limit: usize,
+    ) -> Result<(Vec<XmlRpcValue>, usize), ReadFailure> {
+        let limit = limit.max(1);
+        let floor = PAGE_FLOOR.min(limit);
+        let mut page = self.page_sizes.get(object).map_or(limit, |size| (*size).min(limit));
+        let rows = loop {
+            match self.search_page(object, requested, terms, last, page) {
+                Ok(rows) => break rows,
+                Err(error) if error.is_timeout() && page > floor => page = (page / 2).max(floor),
+                Err(error) if error.is_timeout() => {
+                    return Err(ReadFailure::TimedOut(DriverError::Remote {
+                        system: "odoo".to_owned(),
+                        message: format!(
+                            "reading `{object}` after id {last} timed out even with pages of {page} records ({error}); \
+                             raise the server's time limit (limit_time_real, or the proxy's timeout), leave large \
+                             fields such as html or binary out of `{object}`'s mapping, or try again when the server \
+                             is less busy: a new run resumes from id {last}, not from the start"
+                        ),
+                    }));
+                }
+                Err(error) => return Err(ReadFailure::Odoo(error)),
+            }
+        };
+        self.page_sizes.insert(object.to_owned(), page);
+        Ok((rows, page))
+    }
+
+    /// Every record matching `terms`, page by page in id order.
+    fn search_all(
+        &mut self,
+        object: &str,
+        requested: &XmlRpcValue,
+        terms: &[XmlRpcValue],
+    ) -> Result<Vec<XmlRpcValue>, ReadFailure> {
+        let mut all = Vec::new();
+        let mut last = 0;
+        loop {
+            let (rows, page) = self.timed_page(object, requested, terms, last, CHILD_PAGE)?;
+            let full = rows.len() >= page;
+            match rows.last().and_then(|row| row.member("id")) {
+                Some(XmlRpcValue::Int(id)) => last = *id,
+                _ => {
+                    all.extend(rows);
+                    return Ok(all);
+                }
+            }
+            all.extend(rows);
+            if !full {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// `conditions` as Odoo domain terms, for the fields the model has. A condition on null or
+    /// `false` is left to the caller: Odoo stores an empty value as false, so `= False` would
+    /// also select empty fields.
+    fn pushed_terms(known: &BTreeMap<String, OdooField>, conditions: &[Condition]) -> Vec<XmlRpcValue> {
+        conditions
+            .iter()
+            .filter(|condition| known.contains_key(&condition.field))
+            .filter_map(|condition| {
+                let values: Option<Vec<XmlRpcValue>> = condition.values.iter().map(domain_value).collect();
+                let values = values?;
+                let (operator, operand) = match condition.op {
+                    ConditionOp::In => ("in", XmlRpcValue::Array(values)),
+                    op => {
+                        let [value] = <[XmlRpcValue; 1]>::try_from(values).ok()?;
+                        let operator = match op {
+                            ConditionOp::Eq => "=",
+                            ConditionOp::NotEq => "!=",
+                            ConditionOp::Lt => "<",
+                            ConditionOp::LtEq => "<=",
+                            ConditionOp::Gt => ">",
+                            ConditionOp::GtEq => ">=",
+                            ConditionOp::In => unreachable!("handled above"),
+                        };
+                        (operator, value)
+                    }
+                };
+                Some(term(&condition.field, operator, operand))
+            })
+            .collect()
     }
 
     /// A row as a [`Record`] with `fields` in order.
@@ -338,28 +434,7 @@ impl Source for OdooSource {
         };
         let known = self.fields_of(object).map_err(remote)?;
         let requested = OdooSource::requested(&known, fields);
-        let limit = limit.max(1);
-        let floor = PAGE_FLOOR.min(limit);
-        let mut page = self.page_sizes.get(object).map_or(limit, |size| (*size).min(limit));
-        let rows = loop {
-            match self.search_page(object, &requested, last, page) {
-                Ok(rows) => break rows,
-                Err(error) if error.is_timeout() && page > floor => page = (page / 2).max(floor),
-                Err(error) if error.is_timeout() => {
-                    return Err(DriverError::Remote {
-                        system: "odoo".to_owned(),
-                        message: format!(
-                            "reading `{object}` after id {last} timed out even with pages of {page} records ({error}); \
-                             raise the server's time limit (limit_time_real, or the proxy's timeout), leave large \
-                             fields such as html or binary out of `{object}`'s mapping, or try again when the server \
-                             is less busy: a new run resumes from id {last}, not from the start"
-                        ),
-                    });
-                }
-                Err(error) => return Err(remote(error)),
-            }
-        };
-        self.page_sizes.insert(object.to_owned(), page);
+        let (rows, page) = self.timed_page(object, &requested, &[], last, limit).map_err(DriverError::from)?;
         let records: Vec<Record> = rows.iter().map(|row| self.record(object, &known, fields, row)).collect();
         let next = match records.last() {
             Some(Record { id: Value::Int(id), .. }) if rows.len() >= page => Some(Cursor(id.to_string())),
@@ -412,6 +487,80 @@ impl Source for OdooSource {
     fn count(&mut self, object: &str) -> Result<Option<u64>, DriverError> {
         self.count_all(object).map(Some).map_err(remote)
     }
+
+    /// `search_read([[link, "in", parents], …conditions])` in id order, paged by id. The
+    /// conditions are sent as domain terms where the model has the field; if Odoo refuses them
+    /// (a computed field it cannot search), the batch is read again without them and they are
+    /// no longer sent for this object.
+    fn read_children(
+        &mut self,
+        object: &str,
+        fields: &[String],
+        link: &str,
+        parents: &[Value],
+        conditions: &[Condition],
+    ) -> Result<Option<Vec<Record>>, DriverError> {
+        let ids: Vec<XmlRpcValue> = parents.iter().filter_map(domain_value).collect();
+        if ids.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        let known = self.fields_of(object).map_err(remote)?;
+        let requested = OdooSource::requested(&known, fields);
+        let parent_term = term(link, "in", XmlRpcValue::Array(ids));
+        let pushed =
+            if self.unpushable.contains(object) { Vec::new() } else { OdooSource::pushed_terms(&known, conditions) };
+        let mut terms = vec![parent_term.clone()];
+        terms.extend(pushed.iter().cloned());
+        let rows = match self.search_all(object, &requested, &terms) {
+            Err(ReadFailure::Odoo(error))
+                if !pushed.is_empty()
+                    && matches!(error.fault_kind(), Some(FaultKind::Server | FaultKind::Validation)) =>
+            {
+                tracing::info!(object, "Odoo refused the pushed-down conditions ({error}); filtering locally");
+                self.unpushable.insert(object.to_owned());
+                self.search_all(object, &requested, &[parent_term])?
+            }
+            other => other?,
+        };
+        Ok(Some(rows.iter().map(|row| self.record(object, &known, fields, row)).collect()))
+    }
+}
+
+/// Why a paged read failed.
+#[derive(Debug)]
+enum ReadFailure {
+    /// Pages timed out down to the smallest size; the error says what to do.
+    TimedOut(DriverError),
+    /// Any other failure, with its fault kind.
+    Odoo(OdooError),
+}
+
+impl From<ReadFailure> for DriverError {
+    fn from(failure: ReadFailure) -> DriverError {
+        match failure {
+            ReadFailure::TimedOut(error) => error,
+            ReadFailure::Odoo(error) => remote(error),
+        }
+    }
+}
+
+/// Rows of a child object read per `search_read` page when selecting by parent.
+const CHILD_PAGE: usize = 500;
+
+/// A domain term `[field, operator, value]`.
+fn term(field: &str, operator: &str, value: XmlRpcValue) -> XmlRpcValue {
+    XmlRpcValue::Array(vec![XmlRpcValue::String(field.to_owned()), XmlRpcValue::String(operator.to_owned()), value])
+}
+
+/// A literal as a domain value; `None` for values a domain cannot state exactly (null, false).
+fn domain_value(value: &Value) -> Option<XmlRpcValue> {
+    match value {
+        Value::Int(n) => Some(XmlRpcValue::Int(*n)),
+        Value::Float(f) => Some(XmlRpcValue::Double(*f)),
+        Value::Bool(true) => Some(XmlRpcValue::Bool(true)),
+        Value::Text(text) => Some(XmlRpcValue::String(text.to_string())),
+        _ => None,
+    }
 }
 
 /// `{"active_test": false}`: archived records too.
@@ -421,11 +570,7 @@ fn all_records() -> XmlRpcValue {
 
 /// `[["id", ">", 0]]`: every record, stated with `id` so `ir.attachment` hides nothing.
 fn every_id() -> XmlRpcValue {
-    XmlRpcValue::Array(vec![XmlRpcValue::Array(vec![
-        XmlRpcValue::String("id".to_owned()),
-        XmlRpcValue::String(">".to_owned()),
-        XmlRpcValue::Int(0),
-    ])])
+    XmlRpcValue::Array(vec![term("id", ">", XmlRpcValue::Int(0))])
 }
 
 /// The rows of a `search_read` or `read` answer.

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
 use serde_json::{Map, Value, json};
+use sha2::Digest as _;
 
 use super::body::{Body, numeric_id};
 use super::error::{ApiError, ApiResult};
@@ -287,6 +289,19 @@ impl State {
                     let size = base64_len(data).ok_or_else(|| {
                         ApiError::invalid("attachment file data must be base64").with_field("attachment_files")
                     })?;
+                    if size > self.attachment_max_bytes {
+                        return Err(ApiError::invalid(format!(
+                            "Attachment {name} is {size} bytes, larger than the {} bytes allowed",
+                            self.attachment_max_bytes
+                        ))
+                        .with_field("attachment_files"));
+                    }
+                    let compact: Vec<u8> = data.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+                    let sha256 = base64::engine::general_purpose::STANDARD
+                        .decode(&compact)
+                        .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(&compact))
+                        .ok()
+                        .map(|bytes| sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect());
                     Ok(Attachment {
                         name: name.to_string(),
                         url: format!(
@@ -296,6 +311,7 @@ impl State {
                         ),
                         content_type: content_type.to_string(),
                         filesize: Some(size),
+                        sha256,
                     })
                 })
                 .collect();
@@ -314,6 +330,7 @@ impl State {
                         url: url.to_string(),
                         content_type: content_type(name).to_string(),
                         filesize: None,
+                        sha256: None,
                     })
                 }
                 _ => Err(ApiError::invalid("attachment_urls must be http(s) URLs").with_field("attachment_urls")),

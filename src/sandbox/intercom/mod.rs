@@ -108,7 +108,13 @@ pub struct SandboxConfig {
     pub admins: Vec<(String, String)>,
     /// Names of the teams that exist.
     pub teams: Vec<String>,
+    /// Largest attachment file (decoded bytes) a reply may carry; a larger one is refused with a
+    /// 400 `parameter_invalid`, as Intercom validates uploads. Default 25 MiB.
+    pub attachment_max_bytes: u64,
 }
+
+/// The default of [`SandboxConfig::attachment_max_bytes`]: 25 MiB.
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
 impl Default for SandboxConfig {
     fn default() -> SandboxConfig {
@@ -122,6 +128,7 @@ impl Default for SandboxConfig {
             seed: 0,
             admins: vec![("operator@example.com".to_string(), "Sandbox Operator".to_string())],
             teams: vec!["Support".to_string()],
+            attachment_max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES,
         }
     }
 }
@@ -138,6 +145,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("seed", &self.seed)
             .field("admins", &self.admins)
             .field("teams", &self.teams)
+            .field("attachment_max_bytes", &self.attachment_max_bytes)
             .finish()
     }
 }
@@ -228,7 +236,8 @@ impl Sandbox {
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
         let address = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
-        let state = State::new(config.seed, config.search_lag, &config.admins, &config.teams);
+        let mut state = State::new(config.seed, config.search_lag, &config.admins, &config.teams);
+        state.attachment_max_bytes = config.attachment_max_bytes;
         let limits = Limits::new(config.rate_limit, config.window, config.faults, config.seed);
         let shared = Arc::new(Shared {
             token: config.token,

@@ -18,6 +18,8 @@ pub(crate) struct State {
     pub ids: IdGen,
     /// The workspace id (`app.id_code`, `workspace_id` on objects).
     pub workspace_id: String,
+    /// Largest attachment file accepted, in bytes (decoded).
+    pub attachment_max_bytes: u64,
     /// The id of the one help center.
     pub help_center_id: u64,
     /// Teammates, in configuration order; the first owns the access token (`GET /me`).
@@ -218,6 +220,8 @@ pub(crate) struct Attachment {
     pub url: String,
     pub content_type: String,
     pub filesize: Option<u64>,
+    /// SHA-256 of the decoded content (hex), for files sent with `attachment_files`.
+    pub sha256: Option<String>,
 }
 
 /// Conversation state.
@@ -440,6 +444,7 @@ impl State {
         State {
             ids,
             workspace_id,
+            attachment_max_bytes: super::DEFAULT_ATTACHMENT_MAX_BYTES,
             help_center_id,
             admins,
             teams,
@@ -615,7 +620,12 @@ fn dump_author(author: &Author) -> Value {
 fn dump_attachments(attachments: &[Attachment]) -> Value {
     attachments
         .iter()
-        .map(|a| json!({ "name": a.name, "url": a.url, "content_type": a.content_type, "filesize": a.filesize }))
+        .map(|a| {
+            json!({
+                "name": a.name, "url": a.url, "content_type": a.content_type, "filesize": a.filesize,
+                "sha256": a.sha256,
+            })
+        })
         .collect()
 }
 

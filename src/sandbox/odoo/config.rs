@@ -64,6 +64,10 @@ pub struct Slowness {
     /// `id` included) is [`super::Outcome::Slow`] from [`super::OdooEmulator::respond`]: the
     /// worker would outrun `limit_time_real`.
     pub large_read_cells: Option<u64>,
+    /// `(model, id)`: a `read` or `search_read` of `model` answering any record with this id or
+    /// a higher one is slow too, whatever its size (records that outrun the server, such as
+    /// tickets with huge descriptions, from some point on).
+    pub slow_from_id: Option<(String, i64)>,
 }
 
 /// Helpdesk models (the Enterprise `helpdesk` module).

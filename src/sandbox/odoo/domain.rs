@@ -22,6 +22,11 @@ use super::record::{Record, Stored};
 use super::version::OdooVersion;
 use crate::drivers::odoo::{Fault, XmlRpcValue};
 
+/// Computed fields that are not stored but have a search method (a related field, a helpdesk
+/// filter; `display_name` on every model); searching any other non-stored field faults, as
+/// from Odoo 17 on.
+const SEARCHABLE_COMPUTED: [(&str, &str); 2] = [("res.users", "email"), ("helpdesk.ticket", "sla_fail")];
+
 /// A parsed domain.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Domain {
@@ -225,6 +230,12 @@ fn parse_leaf(
         let Some(field) = held.field(name) else {
             return Err(faults::invalid_leaf_field(&held.name, name, raw));
         };
+        if !field.stored
+            && name != "display_name"
+            && !SEARCHABLE_COMPUTED.contains(&(held.name.as_str(), name.as_str()))
+        {
+            return Err(faults::unsearchable_field(&held.name, name));
+        }
         if step + 1 < path.len() && !field.kind.is_relational() {
             return Err(faults::invalid_leaf_field(&held.name, &path[step + 1], raw));
         }

@@ -1,6 +1,7 @@
 //! [`OdooEmulator`]: Odoo's `common` and `object` XML-RPC services over a generated dataset.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::arguments::{Arguments, Signature};
 use super::config::{EmulatorConfig, ModelAccess};
@@ -17,6 +18,37 @@ pub struct OdooEmulator {
     config: EmulatorConfig,
     dataset: Dataset,
     calls: AtomicU64,
+    reads: ReadLog,
+}
+
+/// One `read` or `search_read` the emulator answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadCall {
+    /// The model read.
+    pub model: String,
+    /// `read` or `search_read`.
+    pub method: String,
+    /// The fields asked for (empty: all).
+    pub fields: Vec<String>,
+    /// How many records the answer held.
+    pub records: usize,
+}
+
+/// The reads an emulator answered, in order: a handle that stays valid while a server owns the
+/// emulator, so tests can check what a client read (e.g. that file content is read one record at
+/// a time).
+#[derive(Clone, Debug, Default)]
+pub struct ReadLog(Arc<Mutex<Vec<ReadCall>>>);
+
+impl ReadLog {
+    /// Every read so far.
+    pub fn calls(&self) -> Vec<ReadCall> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn push(&self, call: ReadCall) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(call);
+    }
 }
 
 /// A service method's answer before slowness is applied: the value, and the cells of a read.
@@ -55,7 +87,13 @@ impl OdooEmulator {
     /// Load the configured data directory and serve it.
     pub fn new(config: EmulatorConfig) -> Result<OdooEmulator, String> {
         let dataset = Dataset::load(&config)?;
-        Ok(OdooEmulator { config, dataset, calls: AtomicU64::new(0) })
+        Ok(OdooEmulator { config, dataset, calls: AtomicU64::new(0), reads: ReadLog::default() })
+    }
+
+    /// The log of the reads this emulator answers (shared: keep it before handing the emulator
+    /// to a server).
+    pub fn read_log(&self) -> ReadLog {
+        self.reads.clone()
     }
 
     /// The configuration.
@@ -83,9 +121,11 @@ impl OdooEmulator {
     /// [`super::Slowness::large_read_cells`] comes back as [`Outcome::Slow`].
     pub fn respond(&self, service: &str, method: &str, params: Vec<XmlRpcValue>) -> Response {
         let inner = if service == "object" { object_method(method, &params) } else { None };
+        let slow_model = inner.as_ref().map(|(model, _)| model.as_str());
         let outcome = match self.answer(service, method, params) {
-            Ok(Answer { cells: Some(cells), .. })
-                if self.config.slowness.large_read_cells.is_some_and(|threshold| cells > threshold) =>
+            Ok(Answer { cells: Some(cells), value })
+                if self.config.slowness.large_read_cells.is_some_and(|threshold| cells > threshold)
+                    || self.reaches_slow_records(slow_model, &value) =>
             {
                 let (model, method) = inner.unwrap_or_default();
                 Outcome::Slow(SlowRead {
@@ -99,6 +139,14 @@ impl OdooEmulator {
             Err(fault) => Outcome::Answer(Err(fault)),
         };
         Response { delay: self.config.slowness.delay, outcome }
+    }
+
+    /// Whether a read of `model` answered a record at or after [`super::Slowness::slow_from_id`].
+    fn reaches_slow_records(&self, model: Option<&str>, value: &XmlRpcValue) -> bool {
+        let Some((slow_model, from)) = &self.config.slowness.slow_from_id else { return false };
+        let XmlRpcValue::Array(rows) = value else { return false };
+        model == Some(slow_model.as_str())
+            && rows.iter().any(|row| matches!(row.member("id"), Some(XmlRpcValue::Int(id)) if id >= from))
     }
 
     fn answer(&self, service: &str, method: &str, params: Vec<XmlRpcValue>) -> Result<Answer, Fault> {
@@ -236,7 +284,30 @@ impl OdooEmulator {
             _ => self.dataset.model(model),
         };
         let Some(held) = held else { return Err(faults::missing_model(model)) };
-        OrmCall { config: &self.config, dataset: &self.dataset, model: held }.call(method, args, kwargs)
+        let fields = if matches!(method.as_str(), "read" | "search_read") {
+            let named = kwargs.iter().find(|(name, _)| name == "fields").map(|(_, value)| value).or(args.get(1));
+            match named {
+                Some(XmlRpcValue::Array(items)) => Some(
+                    items
+                        .iter()
+                        .filter_map(|item| if let XmlRpcValue::String(name) = item { Some(name.clone()) } else { None })
+                        .collect(),
+                ),
+                _ => Some(Vec::new()),
+            }
+        } else {
+            None
+        };
+        let answer =
+            OrmCall { config: &self.config, dataset: &self.dataset, model: held }.call(method, args, kwargs)?;
+        if let Some(fields) = fields {
+            let records = match &answer.value {
+                XmlRpcValue::Array(items) => items.len(),
+                _ => 0,
+            };
+            self.reads.push(ReadCall { model: model.clone(), method: method.clone(), fields, records });
+        }
+        Ok(answer)
     }
 
     fn check_database(&self, database: &str) -> Result<(), Fault> {

@@ -79,6 +79,11 @@ pub fn invalid_leaf_field(model: &str, field: &str, leaf: &XmlRpcValue) -> Fault
     python_error("ValueError", &format!("Invalid field {model}.{field} in leaf {}", python_leaf(leaf)))
 }
 
+/// Code 1 for a domain leaf on a computed field that is neither stored nor searchable.
+pub fn unsearchable_field(model: &str, field: &str) -> Fault {
+    python_error("ValueError", &format!("Non-stored field {model}.{field} cannot be searched."))
+}
+
 /// Code 1 for an operator Odoo does not know.
 pub fn invalid_operator(operator: &str, leaf: &XmlRpcValue) -> Fault {
     python_error(

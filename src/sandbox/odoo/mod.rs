@@ -43,7 +43,7 @@ mod server;
 mod version;
 
 pub use config::{EmulatorConfig, HELPDESK_MODELS, ModelAccess, Slowness};
-pub use emulator::OdooEmulator;
+pub use emulator::{OdooEmulator, ReadCall, ReadLog};
 pub use outcome::{Outcome, Response, SlowRead};
 pub use server::{HOLD, OdooServer};
 pub use version::{OdooVersion, SUPPORTED_MAJORS};
