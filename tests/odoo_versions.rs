@@ -296,6 +296,20 @@ fn discover_is_deterministic_and_lists_small_tables() {
         assert!(value.label.is_some());
         assert_eq!(value.count, Some(per_priority.get(&value.value).copied().unwrap_or(0)), "{}", value.value);
     }
+    // The generator counted the same names while writing the data: both counts agree.
+    let mut sources = cutover::source::SourceMap::new();
+    let generated_lock: SchemaLock =
+        cutover::spec::load_file(&mut sources, &data().join("odoo.lock.yaml"), cutover::span::Span::detached())
+            .unwrap_or_else(|found| panic!("the generated lock: {found:?}"));
+    for small in ["helpdesk.stage", "helpdesk.team", "helpdesk.tag", "helpdesk.sla", "helpdesk.ticket.type"] {
+        let counts = |lock: &SchemaLock| -> Vec<(String, Option<u64>)> {
+            let values = &lock.object(small).unwrap().field("name").unwrap().values;
+            let mut pairs: Vec<(String, Option<u64>)> = values.iter().map(|v| (v.value.clone(), v.count)).collect();
+            pairs.sort();
+            pairs
+        };
+        assert_eq!(counts(&first), counts(&generated_lock), "{small}");
+    }
     for small in ["helpdesk.tag", "helpdesk.sla", "helpdesk.ticket.type", "mail.message.subtype"] {
         let names = &first.object(small).unwrap().field("name").unwrap().values;
         assert_eq!(names.len(), generated(small).len(), "{small}");
