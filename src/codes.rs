@@ -344,6 +344,12 @@ codes! {
         example: "after: [contacts]\n",
         fix: "Use a name from `objects:`.",
     }
+    /// `if stage_id.fold then "closed" else "open"` against an Odoo 13–15 lock (which has `is_close`).
+    CloseFlag = "check::close_flag" {
+        summary: "The spec decides whether a ticket is closed with a stage flag that does not mean closed on this Odoo version.",
+        example: "state: if stage_id.fold then \"closed\" else \"open\"\n",
+        fix: "Up to Odoo 15 a stage closes tickets when `is_close` is set (`fold` only folds the kanban column): use `stage_id.is_close`. From 16 on `is_close` is gone and `fold` is the closing flag.",
+    }
     /// `match: lower(email)` on an object that is not matched only.
     InvalidObjectRule = "check::invalid_object_rule" {
         summary: "An object combines rules that do not go together, or uses one its destination does not allow.",

@@ -67,7 +67,33 @@ pub(crate) fn unknown_destination_object(name: &str, at: Span, candidates: &[&st
         ))
 }
 
+/// `fold` read on an Odoo stage whose lock also has `is_close` (13–15), where only `is_close`
+/// means closed.
+pub(crate) fn close_flag(walked: &str, at: Span) -> Diagnostic {
+    let suggestion = match walked.strip_suffix("fold") {
+        Some(prefix) => format!("{prefix}is_close"),
+        None => "is_close".to_owned(),
+    };
+    Diagnostic::warning(
+        Code::CloseFlag,
+        format!("`{walked}` only says whether the stage's kanban column is folded on this Odoo version"),
+    )
+    .primary(at, "not the closing flag before Odoo 16")
+    .help(format!(
+        "the source lock has `is_close` (Odoo 13–15): a stage closes tickets when `is_close` is set; use \
+         `{suggestion}` (from 16 on `fold` is the closing flag)"
+    ))
+}
+
 pub(crate) fn unknown_field(object: &str, name: &str, at: Span, candidates: &[&str]) -> Diagnostic {
+    if name == "is_close" && candidates.contains(&"fold") {
+        return Diagnostic::error(Code::UnknownField, format!("`{object}` has no field `{name}`"))
+            .primary(at, "unknown field")
+            .help(
+                "Odoo 16 dropped `is_close`: from 16 on a folded stage is a closing stage, so use `fold` in its place \
+                 (e.g. `stage_id.fold`)",
+            );
+    }
     Diagnostic::error(Code::UnknownField, format!("`{object}` has no field `{name}`"))
         .primary(at, "unknown field")
         .help(help_or(

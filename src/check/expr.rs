@@ -134,6 +134,13 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                 walked.push('.');
             }
             walked.push_str(&segment.value);
+            if segment.value == "fold"
+                && source.system == "odoo"
+                && owner == "helpdesk.stage"
+                && object.field("is_close").is_some()
+            {
+                self.diagnostics.push(diagnostics::close_flag(&walked, segment.span));
+            }
             let ty = Type::of_field(owner, &segment.value, field);
             nullable |= ty.nullable && !self.scope.non_null.contains(&walked);
             previous_span = segment.span;

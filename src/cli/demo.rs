@@ -3,7 +3,8 @@
 //! A generated Odoo helpdesk is served over real XML-RPC by the Odoo emulator, the Intercom sandbox
 //! serves in this process too (both on free loopback ports; the generated active agents are the
 //! teammates, the generated teams the teams), and the bundled Odoo spec (written beside the data
-//! with its locks) runs on SQLite state: discover, validate, plan, run, verify, report, rollback.
+//! with its locks) runs on SQLite state: discover, validate, plan, run, verify, report, inventory,
+//! rollback.
 //! Each step is this same binary in a child process, exactly as a consultant would type it.
 
 use std::path::{Path, PathBuf};
@@ -30,8 +31,8 @@ const TOKEN: &str = "demo-token";
 const ODOO_KEY: &str = "demo-odoo-key";
 
 /// Rehearse a whole migration on embedded defaults: a generated Odoo helpdesk served by the Odoo
-/// emulator, the Intercom sandbox, SQLite state; discover, validate, plan, run, verify, report
-/// and rollback.
+/// emulator, the Intercom sandbox, SQLite state; discover, validate, plan, run, verify, report,
+/// inventory and rollback.
 #[derive(Debug, Args)]
 pub struct DemoCommand {
     /// Tickets to generate.
@@ -109,13 +110,15 @@ impl DemoCommand {
         );
         std::fs::write(&spec, text).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
         let plan = dir.join("plan.json");
-        let steps: [(&str, Vec<String>); 7] = [
+        let inventory = dir.join("inventory.md");
+        let steps: [(&str, Vec<String>); 8] = [
             ("discover", vec!["discover".into()]),
             ("validate", vec!["validate".into()]),
             ("plan", vec!["plan".into(), "--out".into(), plan.display().to_string()]),
             ("run", vec!["run".into(), "--plan".into(), plan.display().to_string()]),
             ("verify", vec!["verify".into(), "--sample".into(), "50".into()]),
             ("report", vec!["report".into()]),
+            ("inventory", vec!["inventory".into(), "--out".into(), inventory.display().to_string()]),
             ("rollback", vec!["rollback".into()]),
         ];
         let mut outcomes = Vec::new();
@@ -123,6 +126,12 @@ impl DemoCommand {
             say(&format!("cutover {} {}", args.join(" "), spec.display()));
             let code = step(&args, &spec)?;
             outcomes.push((name, code));
+            if name == "inventory" && code == 0 {
+                say(&format!(
+                    "the SLA policies, team settings, automated actions and mail aliases to rebuild by hand are in {}",
+                    inventory.display()
+                ));
+            }
             // A spec that does not validate, or a run that could not start, ends the demo.
             if matches!(name, "discover" | "validate" | "plan" | "run") && !matches!(code, 0 | 1) {
                 return Err(format!("`{name}` failed (exit {code}); the files are in {}", dir.display()));
@@ -134,14 +143,20 @@ impl DemoCommand {
         runtime.block_on(sandbox.shutdown());
         runtime.block_on(odoo.shutdown());
         let code = |wanted: &str| outcomes.iter().find(|(name, _)| *name == wanted).map_or(-1, |(_, code)| *code);
-        let passed = code("verify") == 0 && code("report") == 0 && code("rollback") == 0 && remaining == 0;
+        let passed = code("verify") == 0
+            && code("report") == 0
+            && code("inventory") == 0
+            && code("rollback") == 0
+            && remaining == 0;
         say(&format!(
             "demo {}: run exit {} (1 means some records failed or wait in the queue, each with its reason above), \
-             verify exit {}, report exit {}, rollback exit {}; {remaining} contacts and conversations left in the sandbox",
+             verify exit {}, report exit {}, inventory exit {}, rollback exit {}; {remaining} contacts and \
+             conversations left in the sandbox",
             if passed { "finished" } else { "found problems" },
             code("run"),
             code("verify"),
             code("report"),
+            code("inventory"),
             code("rollback"),
         ));
         Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(super::FOUND_ERRORS) })

@@ -97,6 +97,8 @@ impl Discover {
                 return code;
             }
         }
+        // The notes go into the lock too, where a reviewer reads the schema.
+        let header = notes.iter().fold(header, |header, note| format!("{header}\nnote: {note}"));
         if let Err(error) = std::fs::write(&out, lock_to_yaml(&lock, &header)) {
             return fail(&format!("cannot write `{}`: {error}", out.display()));
         }

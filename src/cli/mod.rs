@@ -17,6 +17,7 @@ mod discover;
 mod explain;
 mod functions;
 mod generate;
+mod inventory;
 mod plan;
 mod prepared;
 mod preview;
@@ -57,7 +58,7 @@ pub struct Arguments {
 pub enum Command {
     /// The whole migration on embedded defaults: a generated Odoo helpdesk served by the Odoo
     /// emulator, the Intercom sandbox, SQLite state; discover, validate, plan, run, verify, report,
-    /// rollback.
+    /// inventory, rollback.
     Demo(demo::DemoCommand),
     /// Check mapping specs and report every problem found, without connecting anywhere.
     Validate(validate::Validate),
@@ -83,6 +84,9 @@ pub enum Command {
     Run(run::RunCommand),
     /// Where every record went: per-object counts, reasons, the reconciliation queue.
     Report(report::ReportCommand),
+    /// Write the spec's `inventory:` sections read from the source (for Odoo also the automated
+    /// actions and mail aliases to rebuild by hand) as Markdown or JSON.
+    Inventory(inventory::InventoryCommand),
     /// Read a sample of migrated records back from Intercom and compare them field by field.
     Verify(verify::VerifyCommand),
     /// Delete what the migration created, newest first; never what it only matched.
@@ -136,6 +140,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sandbox(sandbox) => sandbox.execute(),
         Command::Run(run) => run.execute(),
         Command::Report(report) => report.execute(),
+        Command::Inventory(inventory) => inventory.execute(),
         Command::Verify(verify) => verify.execute(),
         Command::Rollback(rollback) => rollback.execute(),
     }

@@ -39,7 +39,7 @@ struct OdooSandbox {
     /// Port to listen on, on 127.0.0.1; 0 picks a free port.
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// The Odoo major version to answer as (16, 17 or 18).
+    /// The Odoo major version to answer as (13 to 18).
     #[arg(long = "odoo-version", default_value_t = 17)]
     odoo_version: u32,
     /// The database name.
@@ -48,7 +48,7 @@ struct OdooSandbox {
     /// The integration user's login.
     #[arg(long, default_value = "admin")]
     login: String,
-    /// The user's API key.
+    /// The user's API key (on 13, which has none, the user's password).
     #[arg(long, env = "ODOO_API_KEY", default_value = "odoo-key", hide_env_values = true)]
     api_key: String,
     /// Delay added to every call, in milliseconds.
@@ -166,11 +166,17 @@ impl IntercomSandbox {
 impl OdooSandbox {
     fn run(self) -> ExitCode {
         let Some(version) = OdooVersion::new(self.odoo_version) else {
-            let _ =
-                emit(Stream::Stderr, &format!("error: Odoo {} is not emulated; use 16, 17 or 18\n", self.odoo_version));
+            let _ = emit(
+                Stream::Stderr,
+                &format!("error: Odoo {} is not emulated; use 13, 14, 15, 16, 17 or 18\n", self.odoo_version),
+            );
             return ExitCode::from(COULD_NOT_RUN);
         };
         let mut config = EmulatorConfig::new(&self.data, self.api_key);
+        if !version.has_api_keys() {
+            // 13 has no API keys: the key given is the user's password.
+            config.password = Some(config.api_key.clone());
+        }
         config.database = self.database;
         config.login = self.login;
         config.version = version;

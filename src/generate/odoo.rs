@@ -5,6 +5,9 @@
 //! `4 + i`; customer `j` is partner `4 + agents + j`; a few customers are portal users (shared
 //! users after the agents). Stages 1–5 are New, In Progress, On Hold, Solved, Cancelled (Solved
 //! and Cancelled folded); teams, tags, types and SLA policies use the lock's names in its order.
+//! Three automated actions (one archived) with four server actions, and a mail alias per team
+//! (`support@`, `billing@`, `tech@help.example.com`) plus an unused one, are what the inventory
+//! lists to rebuild by hand.
 
 use std::io;
 use std::path::Path;
@@ -67,6 +70,26 @@ const SUBTYPE_RATED: i64 = 6;
 const PORTAL_USERS: u64 = 5;
 /// `ir.model` id of helpdesk.ticket (for `rating.rating.res_model_id`).
 const TICKET_MODEL_ID: i64 = 412;
+/// `ir.model` id of helpdesk.team (the aliases' parent model).
+const TEAM_MODEL_ID: i64 = 411;
+/// Automated actions: name, trigger, active, server actions (ids into `SERVER_ACTIONS`, from 1),
+/// domain.
+const AUTOMATIONS: [(&str, &str, bool, &[i64], &str); 3] = [
+    ("Acknowledge new tickets", "on_create", true, &[1], "[]"),
+    ("Escalate urgent tickets", "on_priority_set", true, &[2, 3], "[(\"priority\", \"=\", \"3\")]"),
+    ("Remind about stale tickets", "on_time", false, &[4], "[(\"stage_id.fold\", \"=\", False)]"),
+];
+/// Server actions: name, type.
+const SERVER_ACTIONS: [(&str, &str); 4] = [
+    ("Send the acknowledgement email", "mail_post"),
+    ("Assign to the team lead", "object_write"),
+    ("Add the support manager as follower", "followers"),
+    ("Schedule a follow-up call", "next_activity"),
+];
+/// Who may write to each team's alias.
+const ALIAS_CONTACTS: [&str; 3] = ["everyone", "partners", "everyone"];
+/// The aliases' domain.
+const ALIAS_DOMAIN: &str = "help.example.com";
 const COMPANY_PARTNER: i64 = 1;
 const ODOOBOT_PARTNER: i64 = 2;
 
@@ -84,6 +107,10 @@ struct Tables {
     subtype: Table,
     attachment: Table,
     rating: Table,
+    automation: Table,
+    server_action: Table,
+    model: Table,
+    alias: Table,
 }
 
 /// Id counters for the per-ticket objects.
@@ -137,6 +164,10 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
         subtype: table("mail.message.subtype")?,
         attachment: table("ir.attachment")?,
         rating: table("rating.rating")?,
+        automation: table("base.automation")?,
+        server_action: table("ir.actions.server")?,
+        model: table("ir.model")?,
+        alias: table("mail.alias")?,
     };
     let mut odoo = Odoo { world, portal: Vec::new() };
     let first_portal = 3 + world.agents as i64;
@@ -149,6 +180,7 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
         j += 1;
     }
     write_settings(&odoo, &mut t)?;
+    write_automations(&mut t)?;
     write_users(&odoo, &mut t)?;
     write_partners(&odoo, &mut t)?;
     let mut next = Next { message: 1, attachment: 1, sla_status: 1, rating: 1 };
@@ -169,6 +201,10 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
         subtype,
         attachment,
         rating,
+        automation,
+        server_action,
+        model,
+        alias,
     } = t;
     Ok((
         "17.0",
@@ -186,6 +222,10 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
             subtype,
             attachment,
             rating,
+            automation,
+            server_action,
+            model,
+            alias,
         ],
     ))
 }
@@ -290,6 +330,77 @@ fn write_settings(odoo: &Odoo, t: &mut Tables) -> io::Result<()> {
             .datetime("write_date", Some(set_up))
             .finish()?;
     }
+    Ok(())
+}
+
+/// Automated actions with their server actions, the two `ir.model` rows they name, and one mail
+/// alias per team (the alias name the team carries) plus an unused one.
+fn write_automations(t: &mut Tables) -> io::Result<()> {
+    let set_up = WINDOW_START - 400 * DAY;
+    for (id, name, model) in
+        [(TEAM_MODEL_ID, "Helpdesk Team", "helpdesk.team"), (TICKET_MODEL_ID, "Helpdesk Ticket", "helpdesk.ticket")]
+    {
+        t.model.row(id).text("name", Some(name)).text("model", Some(model)).finish()?;
+    }
+    for (k, (name, state)) in SERVER_ACTIONS.iter().enumerate() {
+        t.server_action
+            .row(k as i64 + 1)
+            .text("name", Some(name))
+            .enumeration("state", Some(state))
+            .rel("model_id", Some(TICKET_MODEL_ID))
+            .text("model_name", Some("helpdesk.ticket"))
+            .datetime("create_date", Some(set_up))
+            .datetime("write_date", Some(set_up + DAY))
+            .finish()?;
+    }
+    for (k, (name, trigger, active, actions, domain)) in AUTOMATIONS.iter().enumerate() {
+        t.automation
+            .row(k as i64 + 1)
+            .text("name", Some(name))
+            .rel("model_id", Some(TICKET_MODEL_ID))
+            .text("model_name", Some("helpdesk.ticket"))
+            .enumeration("trigger", Some(trigger))
+            .bool("active", *active)
+            .many("action_server_ids", actions.iter().copied())
+            .text("filter_domain", Some(domain))
+            .datetime("create_date", Some(set_up))
+            .datetime("write_date", Some(set_up + DAY))
+            .finish()?;
+    }
+    for (k, name) in ["support", "billing", "tech"].iter().enumerate() {
+        let team = k as i64 + 1;
+        let defaults = format!("{{'team_id': {team}}}");
+        t.alias
+            .row(team)
+            .text("alias_name", Some(name))
+            .text("alias_domain", Some(ALIAS_DOMAIN))
+            .text("alias_full_name", Some(&format!("{name}@{ALIAS_DOMAIN}")))
+            .rel("alias_model_id", Some(TICKET_MODEL_ID))
+            .text("alias_defaults", Some(&defaults))
+            .int("alias_force_thread_id", 0)
+            .rel("alias_parent_model_id", Some(TEAM_MODEL_ID))
+            .int("alias_parent_thread_id", team)
+            .enumeration("alias_contact", Some(ALIAS_CONTACTS[k]))
+            .enumeration("alias_status", Some("valid"))
+            .datetime("create_date", Some(set_up))
+            .datetime("write_date", Some(set_up + 3 * DAY))
+            .finish()?;
+    }
+    t.alias
+        .row(4)
+        .text("alias_name", None)
+        .text("alias_domain", Some(ALIAS_DOMAIN))
+        .text("alias_full_name", None)
+        .rel("alias_model_id", Some(TICKET_MODEL_ID))
+        .text("alias_defaults", Some("{}"))
+        .int("alias_force_thread_id", 0)
+        .rel("alias_parent_model_id", None)
+        .int("alias_parent_thread_id", 0)
+        .enumeration("alias_contact", Some("everyone"))
+        .enumeration("alias_status", Some("not_tested"))
+        .datetime("create_date", Some(set_up))
+        .datetime("write_date", Some(set_up))
+        .finish()?;
     Ok(())
 }
 

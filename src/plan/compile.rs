@@ -51,6 +51,68 @@ pub fn compile(spec: &Spec, checked: &CheckedSpec, schemas: &Schemas) -> Plan {
     }
 }
 
+/// Compile a spec's `inventory:` sections into a plan of their own: one object per section
+/// (named after it, `destination` "inventory"), its `where:` as the filter and one output per
+/// column, named by the column's text. Call it on a spec that passed `check`.
+pub fn compile_inventory(spec: &Spec, schemas: &Schemas) -> Plan {
+    let source = schemas.source.clone().unwrap_or_default();
+    let tables: Vec<CompiledTable> = spec
+        .tables
+        .iter()
+        .map(|(name, entries)| CompiledTable {
+            name: name.value.clone(),
+            entries: entries.iter().map(|(key, value)| (key.value.clone(), scalar_value(&value.value))).collect(),
+        })
+        .collect();
+    let mut compiler = Compiler { source: &source, tables: &tables, lookups: Vec::new(), lookup_index: HashMap::new() };
+    let mut objects = Vec::new();
+    for (name, section) in spec.inventory.iter() {
+        let owner = section.from.value.clone();
+        let mut fields = vec!["id".to_owned()];
+        let filter = section
+            .filter
+            .as_ref()
+            .and_then(|text| crate::expr::parse(text).ok())
+            .map(|expr| compiler.expr(&expr, &owner, &mut fields));
+        let outputs: Vec<Output> = section
+            .columns
+            .iter()
+            .filter_map(|text| {
+                let expr = crate::expr::parse(text).ok()?;
+                Some(Output {
+                    field: text.text.trim().to_owned(),
+                    op: compiler.expr(&expr, &owner, &mut fields),
+                    span: expr.span,
+                })
+            })
+            .collect();
+        let mut prefetch = Vec::new();
+        for op in filter.iter().chain(outputs_ops(&outputs)) {
+            collect_prefetch(op, &mut prefetch);
+        }
+        objects.push(PlanObject {
+            name: Arc::from(name.value.as_str()),
+            source: owner,
+            destination: "inventory".to_owned(),
+            creatable: false,
+            fields,
+            pushdown: Vec::new(),
+            filter,
+            key: None,
+            match_key: None,
+            order: None,
+            parent: None,
+            referenced_by: Vec::new(),
+            flags: Vec::new(),
+            outputs,
+            prefetch,
+            attachments: None,
+        });
+    }
+    let order = (0..objects.len()).collect();
+    Plan { objects, order, lookups: compiler.lookups, tables, attributes: Vec::new() }
+}
+
 struct Compiler<'a> {
     source: &'a SchemaLock,
     tables: &'a [CompiledTable],

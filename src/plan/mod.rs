@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::check::NewAttribute;
 use crate::span::Span;
 
-pub use compile::compile;
+pub use compile::{compile, compile_inventory};
 pub use compiled::{CompiledTable, Lookup, Op, Step};
 
 /// A plan ready to execute.

@@ -15,6 +15,7 @@
 //! through [`RenderStyle`], which keeps snapshots stable.
 
 mod github;
+pub mod inventory;
 mod json;
 pub mod lock;
 pub mod plan;

@@ -8,13 +8,18 @@
 //! `/xmlrpc/2/object` and reports failures as [`OdooError`]s a consultant can act on.
 //! [`OdooSource`] reads through it by keyset pages, typed by `fields_get` and the schema lock
 //! ([`schema`] maps Odoo types to lock types), with the client on a thread of its own
-//! ([`worker`]) so the synchronous `Source` trait can be called from any thread.
+//! ([`worker`]) so the synchronous `Source` trait can be called from any thread. Its `describe`
+//! adds custom field labels, small tables' names and counts and version notes (`discover.rs`);
+//! [`OdooSource::rebuild_by_hand`] reads the automated actions and mail aliases `cutover
+//! inventory` lists (`rebuild.rs`).
 
 pub mod client;
 pub mod codec;
 pub mod codec_error;
 pub mod convert;
+mod discover;
 pub mod error;
+mod rebuild;
 pub mod schema;
 pub mod server_version;
 pub mod source;

@@ -37,7 +37,7 @@ use crate::plan::{Condition, ConditionOp};
 use crate::run::value::Value;
 
 /// The models the bundled Odoo spec family reads, in the order `describe` asks for them.
-pub const MODELS: [&str; 12] = [
+pub const MODELS: [&str; 14] = [
     "helpdesk.ticket",
     "helpdesk.stage",
     "helpdesk.team",
@@ -50,6 +50,8 @@ pub const MODELS: [&str; 12] = [
     "mail.message.subtype",
     "ir.attachment",
     "rating.rating",
+    "base.automation",
+    "mail.alias",
 ];
 
 /// The smallest page a timed-out read is retried with.
@@ -97,7 +99,19 @@ impl OdooSource {
     ) -> Result<OdooSource, DriverError> {
         let worker = Worker::start(config).map_err(remote)?;
         let version = worker.version().map_err(remote)?;
-        worker.authenticate(database, login, ApiKey::new(api_key)).map_err(remote)?;
+        worker.authenticate(database, login, ApiKey::new(api_key)).map_err(|error| match error {
+            // API keys came with 14: on 13 the secret is the password.
+            OdooError::WrongCredentials { .. } if version.major.is_some_and(|major| major <= 13) => {
+                DriverError::Remote {
+                    system: "odoo".to_owned(),
+                    message: format!(
+                        "{error}. Odoo {} has no API keys (they came with 14): `api_key:` must hold the user's                          password",
+                        version.server_version
+                    ),
+                }
+            }
+            other => remote(other),
+        })?;
         let mut source = OdooSource {
             worker,
             database: database.to_owned(),
@@ -127,6 +141,11 @@ impl OdooSource {
         &self.version
     }
 
+    /// The database signed in to.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
     /// What [`Source::describe`] left out and why (models that do not exist on this database).
     pub fn notes(&self) -> &[String] {
         &self.notes
@@ -137,8 +156,24 @@ impl OdooSource {
         &self.lock
     }
 
+    /// Record a note for [`OdooSource::notes`].
+    pub(super) fn add_note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    /// One `execute_kw` call.
+    pub(super) fn call(
+        &self,
+        model: &str,
+        method: &str,
+        args: Vec<XmlRpcValue>,
+        kwargs: Vec<(String, XmlRpcValue)>,
+    ) -> Result<XmlRpcValue, OdooError> {
+        self.worker.execute_kw(model, method, args, kwargs)
+    }
+
     /// `fields_get` of `model`, asked once and kept.
-    fn fields_of(&mut self, model: &str) -> Result<Arc<BTreeMap<String, OdooField>>, OdooError> {
+    pub(super) fn fields_of(&mut self, model: &str) -> Result<Arc<BTreeMap<String, OdooField>>, OdooError> {
         if let Some(fields) = self.fields.get(model) {
             return Ok(Arc::clone(fields));
         }
@@ -326,10 +361,12 @@ impl OdooSource {
 }
 
 impl Source for OdooSource {
-    /// A lock from `fields_get` and `search_count` of [`MODELS`]. A model that does not exist
-    /// (fault 2: its module is not installed, or `helpdesk.ticket.type` on 18) is left out with a
-    /// note ([`OdooSource::notes`]); models the user may not read are reported together, with the
-    /// fix. The lock also types later reads when none was given.
+    /// A lock from `fields_get` and `search_count` of [`MODELS`], with custom field labels from
+    /// `ir.model.fields`, the small tables' names and the selection keys with their counts, and
+    /// notes on the closing stages and the version (see `discover.rs`). A model that does not
+    /// exist (fault 2: its module is not installed, or `helpdesk.ticket.type` on 18) is left out
+    /// with a note ([`OdooSource::notes`]); models the user may not read are reported together,
+    /// with the fix. The lock also types later reads when none was given.
     fn describe(&mut self) -> Result<SchemaLock, DriverError> {
         let mut lock = SchemaLock {
             lock: LOCK_VERSION,
@@ -368,6 +405,10 @@ impl Source for OdooSource {
                 ),
             });
         }
+        self.describe_custom_fields(&mut lock).map_err(remote)?;
+        self.describe_small_tables(&mut lock).map_err(remote)?;
+        self.describe_selection_counts(&mut lock).map_err(remote)?;
+        self.describe_version_notes(&mut lock);
         if self.lock.objects.is_empty() {
             self.lock = lock.clone();
         }

@@ -16,7 +16,8 @@ pub struct EmulatorConfig {
     pub login: String,
     /// The user's id, returned by `authenticate` (2 is the administrator in a fresh database).
     pub uid: i64,
-    /// The user's API key (accepted in place of the password, as on 14+).
+    /// The user's API key (accepted in place of the password on 14+; 13 has no API keys and
+    /// takes only `password`).
     pub api_key: String,
     /// The user's password; `None` when password RPC is refused (2FA, or a key-only policy).
     pub password: Option<String>,

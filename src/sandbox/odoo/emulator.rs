@@ -155,7 +155,7 @@ impl OdooEmulator {
             "common" => self.common(method, params).map(Answer::plain),
             "object" => self.object(method, params),
             // `list_db = False`: the database service refuses everything.
-            "db" => Err(faults::access_denied()),
+            "db" => Err(faults::access_denied(self.config.version)),
             other => Err(faults::python_error("KeyError", &format!("'{other}'"))),
         }
     }
@@ -233,7 +233,7 @@ impl OdooEmulator {
             _ => String::new(),
         };
         if uid != self.config.uid || !self.accepts_secret(&secret) {
-            return Err(faults::access_denied());
+            return Err(faults::access_denied(self.config.version));
         }
         let mut params = params;
         let rest = params.split_off(3);
@@ -314,10 +314,10 @@ impl OdooEmulator {
         if database == self.config.database { Ok(()) } else { Err(faults::unknown_database(database)) }
     }
 
-    /// The API key always; the password only when password RPC is allowed.
+    /// The API key (from 14 on: 13 has none); the password only when password RPC is allowed.
     fn accepts_secret(&self, secret: &str) -> bool {
         !secret.is_empty()
-            && (secret == self.config.api_key
+            && ((self.config.version.has_api_keys() && secret == self.config.api_key)
                 || self.config.password.as_deref().is_some_and(|password| password == secret))
     }
 }

@@ -4,6 +4,7 @@
 //! Code 1 carries a Python traceback whose last line is `ExceptionType: message` (clients read
 //! that line); codes 2, 3 and 4 carry the message only.
 
+use super::version::OdooVersion;
 use crate::drivers::odoo::{Fault, XmlRpcValue};
 
 /// Code 1: a Python exception, as a traceback ending in `kind: message`.
@@ -17,9 +18,10 @@ pub fn python_error(kind: &str, message: &str) -> Fault {
     Fault { code: 1, string }
 }
 
-/// Code 3 on a bad database user, password or API key (`Access Denied`, 14+ wording).
-pub fn access_denied() -> Fault {
-    Fault { code: 3, string: "Access Denied".to_owned() }
+/// Code 3 on a bad database user, password or API key (`Access Denied`; 13 writes `Access denied`).
+pub fn access_denied(version: OdooVersion) -> Fault {
+    let string = if version.major() <= 13 { "Access denied" } else { "Access Denied" };
+    Fault { code: 3, string: string.to_owned() }
 }
 
 /// Code 1 on an unknown database (PostgreSQL's error, as `authenticate` and `execute_kw` see it).

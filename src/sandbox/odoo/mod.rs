@@ -22,7 +22,7 @@
 //!   integers beyond 32 bits as doubles.
 //! - **Faults.** 1 (traceback ending `ValueError: Invalid field …`, `TypeError: …`), 2 (missing
 //!   model or record), 3 (credentials), 4 (ACL, configurable per model; private methods).
-//! - **Versions.** 16, 17 and 18 ([`OdooVersion`]; what changes is listed in `dataset.rs`).
+//! - **Versions.** 13 to 18 ([`OdooVersion`]; what changes is listed in `dataset.rs`).
 //!
 //! It is read-only: `create`, `write` and friends are fault 1.
 

@@ -1,6 +1,6 @@
 //! [`OdooServer`]: the emulator over real XML-RPC on 127.0.0.1, as Odoo serves it — `POST
 //! /xmlrpc/2/common` and `POST /xmlrpc/2/object` with a `methodCall` body, answers and faults with
-//! HTTP 200 and `text/xml`, unknown paths 404, and reads too large for the emulated worker held
+//! HTTP 200 and `text/xml` in the version's envelope, unknown paths 404, and reads too large for the emulated worker held
 //! for [`HOLD`] and then answered 504 as a proxy does when Odoo kills a worker.
 
 use std::net::SocketAddr;
@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{OdooEmulator, Outcome};
+use super::{OdooEmulator, OdooVersion, Outcome};
 use crate::drivers::odoo::Fault;
 use crate::drivers::odoo::codec::{decode_call, encode_response};
 
@@ -74,7 +74,7 @@ async fn call(State(emulator): State<Arc<OdooEmulator>>, Path(service): Path<Str
         Err(error) => {
             // Odoo answers an unreadable body with a fault, still HTTP 200.
             let fault = Fault { code: 1, string: format!("Traceback (most recent call last):\nExpatError: {error}") };
-            return xml(encode_response(&Err(fault)));
+            return xml(envelope(emulator.config().version, encode_response(&Err(fault))));
         }
     };
     let emulator_for_call = Arc::clone(&emulator);
@@ -86,11 +86,23 @@ async fn call(State(emulator): State<Arc<OdooEmulator>>, Path(service): Path<Str
         tokio::time::sleep(response.delay).await;
     }
     match response.outcome {
-        Outcome::Answer(result) => xml(encode_response(&result)),
+        Outcome::Answer(result) => xml(envelope(emulator.config().version, encode_response(&result))),
         Outcome::Slow(_) => {
             tokio::time::sleep(HOLD).await;
             (StatusCode::GATEWAY_TIMEOUT, "504 Gateway Time-out").into_response()
         }
+    }
+}
+
+/// The document as the version writes it: up to 16 Python's `dumps` (`<?xml version='1.0'?>`),
+/// from 17 Odoo's own (double quotes, an empty line before `</methodResponse>`).
+fn envelope(version: OdooVersion, document: String) -> String {
+    let body = document.split_once("?>\n").map_or(document.as_str(), |(_, body)| body);
+    if version.python_envelope() {
+        format!("<?xml version='1.0'?>\n{body}")
+    } else {
+        let body = body.strip_suffix("</methodResponse>\n").unwrap_or(body);
+        format!("<?xml version=\"1.0\"?>\n{body}\n</methodResponse>\n")
     }
 }
 
