@@ -21,17 +21,21 @@ pub async fn fresh_postgres() -> String {
             "these tests need PostgreSQL at {server} (CI starts it; set CUTOVER_TEST_POSTGRES to use another): {error}"
         )
     });
-    // Databases left by earlier test processes go, once per process.
+    // Databases left by test processes that are gone go, once per process; those of test
+    // processes still running (another test binary, a second checkout) stay.
     static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     SWEPT
         .get_or_init(|| async {
-            let ours = format!("cutover_test_{}_", std::process::id());
             let names: Vec<(String,)> =
                 sqlx::query_as(r"SELECT datname FROM pg_database WHERE datname LIKE 'cutover\_test\_%'")
                     .fetch_all(&mut admin)
                     .await
                     .unwrap_or_default();
-            for (stale,) in names.into_iter().filter(|(n,)| !n.starts_with(&ours)) {
+            let gone = |name: &str| {
+                let pid = name.trim_start_matches("cutover_test_").split('_').next().unwrap_or_default();
+                pid.parse::<u32>().map_or(true, |pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+            };
+            for (stale,) in names.into_iter().filter(|(n,)| gone(n)) {
                 let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {stale} WITH (FORCE)")).execute(&mut admin).await;
             }
         })
