@@ -25,7 +25,7 @@ use crate::spec::Spec;
 
 pub use expr::ObjectInfo;
 pub use locks::{Schemas, load_schemas};
-pub use object::{ATTACHMENT_KINDS, CheckedAttachments, CheckedField, CheckedObject, NewAttribute};
+pub use object::{ATTACHMENT_KINDS, CheckedAttachments, CheckedField, CheckedObject, NewAttribute, attributes_home};
 pub use schema::SchemaLock;
 pub use types::{Kind, Type};
 

@@ -25,10 +25,21 @@ pub struct CheckedField {
     pub ty: Type,
 }
 
+/// The kind whose custom attributes `kind`'s `custom_attributes.NAME` fields are: a contact
+/// note's are its contact's data attributes (set on the contact when the note is written);
+/// every other kind's are its own.
+pub fn attributes_home(kind: &str) -> &str {
+    match kind {
+        "note" => "contact",
+        other => other,
+    }
+}
+
 /// A custom attribute the sink must create before records are written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewAttribute {
-    /// Destination kind (`contact`, `conversation`).
+    /// Destination kind whose attribute it is (`contact`, `conversation`; a note's attributes
+    /// are its contact's, see [`attributes_home`]).
     pub kind: String,
     /// Attribute name (without `custom_attributes.`).
     pub name: String,
@@ -613,7 +624,12 @@ impl<'a> ObjectCheck<'a> {
             ));
             return;
         };
-        if let Some(existing) = schema.field(&field.destination.value) {
+        let home = attributes_home(kind);
+        let existing = match self.schemas.sink.objects.get(home) {
+            Some(home_schema) if home != kind => home_schema.field(&field.destination.value),
+            _ => schema.field(&field.destination.value),
+        };
+        if let Some(existing) = existing {
             if !field.ty.is_any() && !fits(&field.ty, existing) {
                 self.found.push(diagnostics::attribute_type_conflict(
                     &field.destination.value,
@@ -637,7 +653,7 @@ impl<'a> ObjectCheck<'a> {
         }
         match attribute_type(&field.ty.kind, allowed) {
             Ok(field_type) => self.results.attributes.push(NewAttribute {
-                kind: kind.to_owned(),
+                kind: home.to_owned(),
                 name: name.to_owned(),
                 field_type,
                 options: enum_options(&field.ty.kind),
@@ -702,7 +718,7 @@ impl<'a> ObjectCheck<'a> {
                     if schema.field(&destination).is_none() {
                         match attribute_type(&checked.ty.kind, allowed) {
                             Ok(field_type) => self.results.attributes.push(NewAttribute {
-                                kind: kind.to_owned(),
+                                kind: attributes_home(kind).to_owned(),
                                 name: name.to_owned(),
                                 field_type,
                                 options: enum_options(&checked.ty.kind),

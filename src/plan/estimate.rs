@@ -2,8 +2,9 @@
 //!
 //! The counts follow the minimum-requests table of the Intercom digest: a conversation costs its
 //! create, one update for title and attributes, one request per tag, one per assignment and one
-//! to close; each part is one reply; a contact is one create; matched objects (admins, teams)
-//! cost one list request in all.
+//! to close; each part is one reply; a contact is one create; a contact note is one create plus
+//! one contact update when it sets attributes; matched objects (admins, teams) cost one list
+//! request in all.
 
 use crate::plan::PlanObject;
 
@@ -20,6 +21,7 @@ pub fn requests_per_record(object: &PlanObject, average_tags: f64) -> f64 {
         }
         "ticket" => 2.0 + if writes("tags") { average_tags } else { 0.0 },
         "contact" => 1.0 + if writes("tags") { average_tags } else { 0.0 },
+        "note" => 1.0 + f64::from(u8::from(object.outputs.iter().any(|o| o.field.starts_with("custom_attributes.")))),
         "admin" | "team" => 0.0,
         _ => 1.0,
     }

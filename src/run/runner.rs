@@ -1591,15 +1591,16 @@ fn without_request_id(text: &str) -> String {
 pub fn attributes_needed(plan: &Plan, sink: &crate::check::schema::SchemaLock) -> Vec<crate::check::NewAttribute> {
     let mut needed: Vec<crate::check::NewAttribute> = plan.attributes.clone();
     for object in &plan.objects {
+        let home = crate::check::attributes_home(&object.destination);
         for output in &object.outputs {
             let Some(name) = output.field.strip_prefix("custom_attributes.") else { continue };
-            if needed.iter().any(|a| a.kind == object.destination && a.name == name) {
+            if needed.iter().any(|a| a.kind == home && a.name == name) {
                 continue;
             }
-            let typed = sink.objects.get(&object.destination).and_then(|o| o.fields.get(&output.field));
+            let typed = sink.objects.get(home).and_then(|o| o.fields.get(&output.field));
             if let Some(field) = typed {
                 needed.push(crate::check::NewAttribute {
-                    kind: object.destination.clone(),
+                    kind: home.to_owned(),
                     name: name.to_owned(),
                     field_type: field.field_type,
                     options: field.values.iter().map(|v| v.value.clone()).collect(),

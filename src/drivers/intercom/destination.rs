@@ -8,7 +8,7 @@
 //! | `company` | upsert by `company_id` (an existing one is matched) | `company_id` | upsert | `DELETE` (archives) |
 //! | `conversation` | contact-initiated create, then tags, title and attributes, assignment, state | the contact's conversations created at `created_at` with the same first message | the follow-ups that differ | `DELETE` |
 //! | `conversation_part` | reply (comment or note), backdated | the parent's parts by author, time and body | — (parts cannot be edited) | impossible alone |
-//! | `note` | contact note | the contact's notes by body | — | impossible |
+//! | `note` | contact note, then its custom attributes on the contact (`PUT`) | the contact's notes by body | the contact's attributes again | impossible |
 //! | `tag` | find-or-create by name | name | — | `DELETE` |
 //! | `admin`, `team` | matched only, by email / name | | | |
 //!
@@ -572,6 +572,60 @@ impl IntercomDestination {
         let body = fields.required_text("body", "Intercom refuses an empty note")?;
         let author = fields.reference_to("author", "admin")?.map(|author| author.id);
         Ok((contact, body, author))
+    }
+
+    /// Set a note's custom attributes, which are its contact's data attributes, on the contact
+    /// (only the attributes given change). A contact's notes are written oldest first, so the
+    /// latest note's values are the ones that stay.
+    async fn apply_note_attributes(&self, contact: &str, record: &Outgoing) -> Result<(), WriteError> {
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        let attributes = self.custom_attributes(&fields, "contact").await?;
+        if attributes.is_empty() {
+            return Ok(());
+        }
+        let update = ContactFields { custom_attributes: attributes, ..ContactFields::default() };
+        self.client().update_contact(contact, &update).await.map_err(|error| gone(error, "contact", contact))?;
+        Ok(())
+    }
+
+    async fn create_note(&self, record: &Outgoing) -> Result<Written, WriteError> {
+        let (contact, body, author) = Self::note_parts(record)?;
+        let id = self.client().add_contact_note(&contact, &body, author.as_deref()).await.map_err(write_error)?;
+        match self.apply_note_attributes(&contact, record).await {
+            Ok(()) => Ok(Written { id, updated_at: None, existed: false }),
+            Err(error) => Err(WriteError::Incomplete {
+                id,
+                message: format!("the note is written, its contact's attributes are not: {error}"),
+            }),
+        }
+    }
+
+    /// Compared: body (as rendered), author, and the custom attributes the note sets on its
+    /// contact. Notes have no other readable field.
+    async fn verify_note(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
+        let (contact, body, author) = Self::note_parts(record)?;
+        let notes = match self.client().list_contact_notes(&contact).await {
+            Ok(notes) => notes,
+            Err(error) if error.is_not_found() => return Ok(Comparison::missing(id)),
+            Err(error) => return Err(write_error(error)),
+        };
+        let Some(note) = notes.into_iter().find(|note| note.id == id) else {
+            return Ok(Comparison::missing(id));
+        };
+        let mut comparison = Comparison::new();
+        comparison.body("body", Some(&body), note.body.as_deref());
+        if author.is_some() {
+            let actual = note.author.as_ref().and_then(|author| author.id.as_deref());
+            comparison.text("author", author.as_deref(), actual);
+        }
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        if !fields.custom_attributes().is_empty() {
+            let Some(owner) = self.client().get_contact(&contact).await.map_err(write_error)? else {
+                return Ok(Comparison::missing(&contact));
+            };
+            self.compare_attributes(&mut comparison, &fields, "contact", &owner.custom_attributes).await?;
+        }
+        Ok(comparison.finish())
     }
 
     async fn find_note(&self, record: &Outgoing) -> Result<Option<String>, WriteError> {
@@ -1162,12 +1216,7 @@ impl Destination for IntercomDestination {
             "conversation" => self.create_conversation(record).await,
             "conversation_part" => self.create_part(record).await,
             "tag" => self.create_tag(record).await,
-            "note" => {
-                let (contact, body, author) = Self::note_parts(record)?;
-                let id =
-                    self.client().add_contact_note(&contact, &body, author.as_deref()).await.map_err(write_error)?;
-                Ok(Written { id, updated_at: None, existed: false })
-            }
+            "note" => self.create_note(record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1210,7 +1259,11 @@ impl Destination for IntercomDestination {
                 let (contact, ..) = Self::note_parts(record)?;
                 let notes =
                     self.client().list_contact_notes(&contact).await.map_err(|e| gone(e, "contact", &contact))?;
-                if notes.iter().any(|note| note.id == id) { unchanged(None) } else { Err(no_longer("note", id)) }
+                if !notes.iter().any(|note| note.id == id) {
+                    return Err(no_longer("note", id));
+                }
+                self.apply_note_attributes(&contact, record).await?;
+                unchanged(None)
             }
             other => Err(not_written(&self.capability(other), other)),
         }
@@ -1266,25 +1319,7 @@ impl Destination for IntercomDestination {
                 comparison.text_ignoring_case("name", Some(&expected), Some(&name));
                 Ok(comparison.finish())
             }
-            // Compared: body (as rendered) and author. Notes have no other readable field.
-            "note" => {
-                let (contact, body, author) = Self::note_parts(record)?;
-                let notes = match self.client().list_contact_notes(&contact).await {
-                    Ok(notes) => notes,
-                    Err(error) if error.is_not_found() => return Ok(Comparison::missing(id)),
-                    Err(error) => return Err(write_error(error)),
-                };
-                let Some(note) = notes.into_iter().find(|note| note.id == id) else {
-                    return Ok(Comparison::missing(id));
-                };
-                let mut comparison = Comparison::new();
-                comparison.body("body", Some(&body), note.body.as_deref());
-                if author.is_some() {
-                    let actual = note.author.as_ref().and_then(|author| author.id.as_deref());
-                    comparison.text("author", author.as_deref(), actual);
-                }
-                Ok(comparison.finish())
-            }
+            "note" => self.verify_note(id, record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
