@@ -608,16 +608,17 @@ impl<'a, D: Destination> Runner<'a, D> {
         row.field = None;
     }
 
-    /// The outgoing record to keep in a done row: only for parents of child objects, whose
-    /// follow-ups (state, assignment, tags) are applied again after their children are written
-    /// (a customer's reply reopens a closed conversation).
+    /// The outgoing record to keep in a done row: only for conversations and tickets with child
+    /// objects, whose follow-ups (state, assignment, tags) are applied again after their
+    /// children are written (a customer's reply reopens a closed conversation). Other parents
+    /// (a contact with notes) are not re-applied: their children do not change them back.
     fn kept_payload(&self, object: &str, record: &Outgoing) -> Option<String> {
         let is_parent = self
             .plan
             .objects
             .iter()
             .any(|child| child.parent.is_some_and(|(parent, _)| *self.plan.objects[parent].name == *object));
-        is_parent.then(|| to_payload(record))
+        (is_parent && matches!(record.kind.as_str(), "conversation" | "ticket")).then(|| to_payload(record))
     }
 
     fn stopped(&self) -> bool {
@@ -1539,20 +1540,29 @@ impl<'a, D: Destination> Runner<'a, D> {
         }
         // Replies can reopen a closed conversation and move its change time: apply the parent's
         // state, assignment and tags again, and note the change time our own writes left.
+        // Other parents (a contact whose notes set its attributes) only get that change time
+        // noted, so a later run does not take our own writes for a person's edit.
         if wrote
             && let Some((parent_object, parent_id)) = parent
             && let Some(mut parent_row) = self.ledger.get(&parent_object, &parent_id).await?
             && let Some(dest) = parent_row.dest_id.clone()
-            && let Some(record) = parent_row.payload.as_deref().and_then(from_payload)
         {
-            match self.destination.complete(&dest, &record).await {
-                Ok(written) => parent_row.dest_updated = written.updated_at.or(parent_row.dest_updated),
-                Err(error) => {
-                    tracing::warn!(object = %parent_object, source_id = %parent_id, "re-applying state failed: {error}");
-                    parent_row.status = Status::Written;
-                    parent_row.reason =
-                        Some(format!("replies added, state not re-applied ({error}); finished on the next run"));
-                }
+            match parent_row.payload.as_deref().and_then(from_payload) {
+                Some(record) => match self.destination.complete(&dest, &record).await {
+                    Ok(written) => parent_row.dest_updated = written.updated_at.or(parent_row.dest_updated),
+                    Err(error) => {
+                        tracing::warn!(object = %parent_object, source_id = %parent_id, "re-applying state failed: {error}");
+                        parent_row.status = Status::Written;
+                        parent_row.reason =
+                            Some(format!("replies added, state not re-applied ({error}); finished on the next run"));
+                    }
+                },
+                None => match self.destination.updated_at(&parent_row.kind, &dest, None).await {
+                    Ok(updated) => parent_row.dest_updated = updated.or(parent_row.dest_updated),
+                    Err(error) => {
+                        tracing::warn!(object = %parent_object, source_id = %parent_id, "reading the change time failed: {error}")
+                    }
+                },
             }
             self.ledger.put(&parent_row).await?;
         }
