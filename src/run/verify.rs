@@ -28,6 +28,9 @@ pub struct Verification {
     /// Sampled records that could not be compared, with the reason (gone from the source, no
     /// longer mapping).
     pub uncomparable: Vec<(String, String, String)>,
+    /// Sampled notes whose custom attributes (their contact's) were not compared because a
+    /// later note of the same contact set them since: (object, source id, the later source id).
+    pub superseded: Vec<(String, String, String)>,
 }
 
 impl Verification {
@@ -51,6 +54,12 @@ impl Verification {
         }
         for (object, source_id, reason) in &self.uncomparable {
             out.push_str(&format!("{object} {source_id}: not compared: {reason}\n"));
+        }
+        for (object, source_id, later) in &self.superseded {
+            out.push_str(&format!(
+                "{object} {source_id}: body compared; its contact's attributes are not, the later {object} {later} \
+                 of the same contact set them\n"
+            ));
         }
         let checked: usize = self.checked.values().sum();
         let per_object: Vec<String> = self.checked.iter().map(|(o, n)| format!("{o} {n}")).collect();
@@ -87,6 +96,11 @@ pub async fn verify<D: Destination>(
     let mut result = Verification::default();
     for (object_name, rows) in picked {
         let Some((index, object)) = plan.object(&object_name) else { continue };
+        let latest = if object.destination == "note" && object.parent.is_some() {
+            latest_of_parents(ledger, &object_name).await?
+        } else {
+            HashMap::new()
+        };
         let ids: Vec<String> = rows.iter().map(|r| r.source_id.clone()).collect();
         let mut mapped: HashMap<String, Mapped> = HashMap::new();
         let mut files: HashMap<String, Vec<Attachment>> = HashMap::new();
@@ -147,7 +161,17 @@ pub async fn verify<D: Destination>(
                 }
             };
             let mut record = match resolve(&object.destination, fields, row.parent_dest_id.clone(), &referenced) {
-                Ok(record) => record,
+                Ok(mut record) => {
+                    // A note's attributes are its contact's: only the contact's latest note's stay.
+                    if let Some(later) = row.parent_source_id.as_ref().and_then(|parent| latest.get(parent))
+                        && *later != row.source_id
+                        && record.fields.keys().any(|field| field.starts_with("custom_attributes."))
+                    {
+                        record.fields.retain(|field, _| !field.starts_with("custom_attributes."));
+                        result.superseded.push((object_name.clone(), row.source_id.clone(), later.clone()));
+                    }
+                    record
+                }
                 Err(blocked) => {
                     let why = format!("{blocked:?}");
                     result.uncomparable.push((object_name.clone(), row.source_id.clone(), why));
@@ -183,6 +207,23 @@ pub async fn verify<D: Destination>(
         }
     }
     Ok(result)
+}
+
+/// Per parent source id, the child of `object` written last (the ledger's write order), among
+/// those in the destination: the one whose values its parent keeps.
+async fn latest_of_parents(ledger: &Ledger, object: &str) -> Result<HashMap<String, String>, RunError> {
+    let mut latest: HashMap<String, (i64, String)> = HashMap::new();
+    for row in ledger.of_object(object).await? {
+        let Some(parent) = row.parent_source_id.clone() else { continue };
+        if !row.in_destination() {
+            continue;
+        }
+        let entry = latest.entry(parent).or_insert((row.seq, row.source_id.clone()));
+        if row.seq > entry.0 {
+            *entry = (row.seq, row.source_id.clone());
+        }
+    }
+    Ok(latest.into_iter().map(|(parent, (_, id))| (parent, id)).collect())
 }
 
 /// Up to `size` rows spread over the objects (at least one per object with rows), each object's
