@@ -212,6 +212,22 @@ async fn a_sample_migrates_a_consistent_subgraph() {
     for ticket in conversations.keys() {
         assert!(sampled.contains(ticket), "ticket {ticket} is not among the first five {sampled:?}");
     }
+    // The sampled customers' answered ratings come along as notes on their contacts.
+    let dump = sandbox.dump();
+    let contact_emails: Vec<&str> =
+        dump["contacts"].as_array().unwrap().iter().filter_map(|c| c["email"].as_str()).collect();
+    let partner_emails: std::collections::HashMap<i64, String> = records(&rehearsal.data, "res.partner")
+        .iter()
+        .filter_map(|p| Some((p["id"].as_i64()?, p["email"].as_str()?.trim().to_lowercase())))
+        .collect();
+    let rated = records(&rehearsal.data, "rating.rating")
+        .iter()
+        .filter(|r| r["consumed"] == Value::Bool(true))
+        .filter_map(|r| r["partner_id"].as_i64())
+        .filter(|p| partners.contains(p))
+        .filter(|p| partner_emails.get(p).is_some_and(|e| contact_emails.contains(&e.as_str())))
+        .count();
+    assert_eq!(dump["notes"].as_array().unwrap().len(), rated, "{:#}", dump["notes"]);
     let report = report(&rehearsal).await;
     assert!(outcome(&report, "conversation", "created") <= 5, "{report:#}");
 }

@@ -76,7 +76,8 @@ impl Scope {
 
     /// The first `n` records of each root object (conversations, tickets: objects nothing else
     /// refers to and that have no parent) that map, their children, and, transitively, every
-    /// record they refer to.
+    /// record they refer to; then the children of those referenced records (a sampled contact's
+    /// rating notes) and what they refer to.
     pub fn sample(plan: &Plan, reader: &Reader<'_>, n: usize) -> Result<Scope, RunError> {
         let count = plan.objects.len();
         let mut allowed: Vec<HashSet<String>> = vec![HashSet::new(); count];
@@ -100,42 +101,19 @@ impl Scope {
             })?;
         }
         // Children of sampled parents, in dependency order (parts of conversations).
-        for &index in &plan.order {
-            let Some((parent, slot)) = plan.objects[index].parent else { continue };
-            let mut parents: Vec<String> = allowed[parent].iter().cloned().collect();
-            parents.sort();
-            reader.each_child(index, &parents, |record, context| {
-                let belongs = record.values.get(slot as usize).and_then(id_text).is_some();
-                if belongs && let Some(id) = id_text(&record.id) {
-                    if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
-                        collect_refs(&fields, &mut refs);
-                    }
-                    allowed[index].insert(id);
-                }
-            })?;
+        let is_root_child =
+            |index: usize| plan.objects[index].parent.is_some_and(|(p, _)| !referenced_or_child(plan, &referenced, p));
+        for &index in plan.order.iter().filter(|&&i| is_root_child(i)) {
+            children_of_allowed(plan, reader, index, &mut allowed, &mut refs)?;
         }
         // Referenced records, and what they refer to in turn.
-        let by_name: HashMap<Arc<str>, usize> =
-            plan.objects.iter().enumerate().map(|(i, o)| (o.name.clone(), i)).collect();
-        let mut pending: Vec<RefKey> = refs.into_iter().collect();
-        while !pending.is_empty() {
-            let mut wanted: HashMap<usize, Vec<String>> = HashMap::new();
-            for (object, key) in pending.drain(..) {
-                let Some(&index) = by_name.get(&object) else { continue };
-                if allowed[index].insert(key.clone()) {
-                    wanted.entry(index).or_default().push(key);
-                }
-            }
-            for (index, ids) in wanted {
-                let mut more = HashSet::new();
-                reader.by_ids(index, &ids, |record, context| {
-                    if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
-                        collect_refs(&fields, &mut more);
-                    }
-                })?;
-                pending.extend(more);
-            }
+        close_over_refs(plan, reader, &mut allowed, refs)?;
+        // Children of referenced records (a contact's rating notes), and what they refer to.
+        let mut refs: HashSet<RefKey> = HashSet::new();
+        for &index in plan.order.iter().filter(|&&i| plan.objects[i].parent.is_some() && !is_root_child(i)) {
+            children_of_allowed(plan, reader, index, &mut allowed, &mut refs)?;
         }
+        close_over_refs(plan, reader, &mut allowed, refs)?;
         Ok(Scope { allowed: allowed.into_iter().map(Some).collect(), outside: vec![None; count], sample: true })
     }
 
@@ -143,6 +121,67 @@ impl Scope {
     pub fn contains(&self, index: usize, id: &str) -> bool {
         self.allowed[index].as_ref().is_none_or(|ids| ids.contains(id))
     }
+}
+
+/// Whether records of object `index` enter a sample only as references (contacts, teammates),
+/// directly or as the parent of such a record, rather than as sampled roots and their children.
+fn referenced_or_child(plan: &Plan, referenced: &HashSet<&str>, index: usize) -> bool {
+    if referenced.contains(&*plan.objects[index].name) {
+        return true;
+    }
+    plan.objects[index].parent.is_some_and(|(parent, _)| referenced_or_child(plan, referenced, parent))
+}
+
+/// Add the records of child object `index` whose parent is allowed, collecting their refs.
+fn children_of_allowed(
+    plan: &Plan,
+    reader: &Reader<'_>,
+    index: usize,
+    allowed: &mut [HashSet<String>],
+    refs: &mut HashSet<RefKey>,
+) -> Result<(), RunError> {
+    let Some((parent, slot)) = plan.objects[index].parent else { return Ok(()) };
+    let mut parents: Vec<String> = allowed[parent].iter().cloned().collect();
+    parents.sort();
+    reader.each_child(index, &parents, |record, context| {
+        let belongs = record.values.get(slot as usize).and_then(id_text).is_some();
+        if belongs && let Some(id) = id_text(&record.id) {
+            if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
+                collect_refs(&fields, refs);
+            }
+            allowed[index].insert(id);
+        }
+    })
+}
+
+/// Allow the referenced records, and what they refer to in turn.
+fn close_over_refs(
+    plan: &Plan,
+    reader: &Reader<'_>,
+    allowed: &mut [HashSet<String>],
+    refs: HashSet<RefKey>,
+) -> Result<(), RunError> {
+    let by_name: HashMap<Arc<str>, usize> = plan.objects.iter().enumerate().map(|(i, o)| (o.name.clone(), i)).collect();
+    let mut pending: Vec<RefKey> = refs.into_iter().collect();
+    while !pending.is_empty() {
+        let mut wanted: HashMap<usize, Vec<String>> = HashMap::new();
+        for (object, key) in pending.drain(..) {
+            let Some(&index) = by_name.get(&object) else { continue };
+            if allowed[index].insert(key.clone()) {
+                wanted.entry(index).or_default().push(key);
+            }
+        }
+        for (index, ids) in wanted {
+            let mut more = HashSet::new();
+            reader.by_ids(index, &ids, |record, context| {
+                if let Mapped::Record(fields) = map_record(&plan.objects[index], &record.values, context) {
+                    collect_refs(&fields, &mut more);
+                }
+            })?;
+            pending.extend(more);
+        }
+    }
+    Ok(())
 }
 
 fn referenced_objects(plan: &Plan) -> HashSet<&str> {
