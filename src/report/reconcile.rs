@@ -169,7 +169,8 @@ fn queue_groups(object: &str, rows: &[RecordRow]) -> Vec<QueueGroup> {
             .collect();
         let action = match kind {
             "admin" => format!(
-                "Invite these {} teammates in Intercom (or map them to existing ones), then run again",
+                "Invite these {} teammates in Intercom (Settings > Teammates) with the email they have in the \
+                 source, then run again; what is assigned to them or written by them waits until then",
                 items.len()
             ),
             "team" => format!("Create these {} teams in Intercom, then run again", items.len()),

@@ -39,7 +39,13 @@ impl RollbackReport {
         let verb = if self.dry_run { "would delete" } else { "deleted" };
         let mut out = format!("{verb} {} records", self.deleted.len());
         if !self.with_parent.is_empty() {
-            out.push_str(&format!(" (and {} parts with their conversations)", self.with_parent.len()));
+            // Parts go with their conversations, notes with their contacts.
+            let mut per_object: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+            for (object, _) in &self.with_parent {
+                *per_object.entry(object.as_str()).or_default() += 1;
+            }
+            let counts: Vec<String> = per_object.iter().map(|(object, n)| format!("{n} {object}")).collect();
+            out.push_str(&format!(" (and with them {})", counts.join(", ")));
         }
         out.push('\n');
         if !self.kept_edited.is_empty() {

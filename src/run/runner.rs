@@ -840,7 +840,11 @@ impl<'a, D: Destination> Runner<'a, D> {
         if capability.mode == WriteMode::Match {
             let key = mapping.match_key.clone().unwrap_or(Json::Null);
             if key.is_null() {
-                let reason = format!("`match:` gave null: nothing to find the {} by", object.destination);
+                let reason = format!(
+                    "`match:` gave null: nothing to find the {} by; fill in the value `match:` reads in the source \
+                     (a user's email), or change `match:`, then run again",
+                    object.destination
+                );
                 return settle(row, Status::Queued, Some("match"), reason);
             }
             return Work::Match(row, key);
