@@ -163,7 +163,7 @@ pub async fn verify<D: Destination>(
             let mut record = match resolve(&object.destination, fields, row.parent_dest_id.clone(), &referenced) {
                 Ok(mut record) => {
                     // A note's attributes are its contact's: only the contact's latest note's stay.
-                    if let Some(later) = row.parent_source_id.as_ref().and_then(|parent| latest.get(parent))
+                    if let Some(later) = row.parent_dest_id.as_ref().and_then(|parent| latest.get(parent))
                         && *later != row.source_id
                         && record.fields.keys().any(|field| field.starts_with("custom_attributes."))
                     {
@@ -209,12 +209,13 @@ pub async fn verify<D: Destination>(
     Ok(result)
 }
 
-/// Per parent source id, the child of `object` written last (the ledger's write order), among
-/// those in the destination: the one whose values its parent keeps.
+/// Per parent destination record, the child of `object` written last (the ledger's write order),
+/// among those in the destination: the one whose values the parent keeps. By destination id, so
+/// the notes of partners merged into one contact count together.
 async fn latest_of_parents(ledger: &Ledger, object: &str) -> Result<HashMap<String, String>, RunError> {
     let mut latest: HashMap<String, (i64, String)> = HashMap::new();
     for row in ledger.of_object(object).await? {
-        let Some(parent) = row.parent_source_id.clone() else { continue };
+        let Some(parent) = row.parent_dest_id.clone() else { continue };
         if !row.in_destination() {
             continue;
         }
