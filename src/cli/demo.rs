@@ -163,8 +163,9 @@ impl DemoCommand {
     }
 }
 
-/// The workspace the demo migrates into: the generated helpdesk's active agents are teammates
-/// (inactive ones are not, so their tickets show the reconciliation queue), its teams exist.
+/// The workspace the demo migrates into: the generated helpdesk's active internal users are
+/// teammates (inactive ones are not, so their tickets show the reconciliation queue; portal users
+/// are customers), its teams exist.
 fn workspace(data: &Path) -> Result<SandboxConfig, String> {
     let lines = |object: &str| -> Result<Vec<serde_json::Value>, String> {
         let path = data.join(format!("{object}.ndjson"));
@@ -175,6 +176,7 @@ fn workspace(data: &Path) -> Result<SandboxConfig, String> {
     config.admins = vec![("operator@example.com".to_owned(), "Migration Operator".to_owned())];
     for user in lines("res.users")? {
         if user["active"] == serde_json::Value::Bool(true)
+            && user["share"] == serde_json::Value::Bool(false)
             && let (Some(email), Some(name)) = (user["email"].as_str(), user["name"].as_str())
         {
             config.admins.push((email.to_owned(), name.to_owned()));
