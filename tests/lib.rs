@@ -10,6 +10,7 @@ mod generate;
 mod intercom_sink;
 mod inventory;
 mod odoo_attachments;
+mod odoo_pair;
 mod odoo_source;
 mod odoo_versions;
 mod reliability;
