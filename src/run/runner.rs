@@ -12,8 +12,9 @@
 //!    several writes in flight; the cursor advances only when every record of a page is settled,
 //!    so a resumed run starts at the first unsettled page and skips what the ledger shows done.
 //!    Child objects (conversation parts) are grouped by parent and written one parent at a
-//!    time in `order:` order, many parents at once; a part that fails holds back the later parts
-//!    of its conversation, so nothing lands out of order.
+//!    time in `order:` order, many parents at once; a part that fails, or waits in the queue for
+//!    a record it refers to, holds back the later parts of its conversation, so nothing lands
+//!    out of order.
 //!
 //! # Exactly once
 //!
@@ -1504,7 +1505,8 @@ impl<'a, D: Destination> Runner<'a, D> {
     }
 
     /// The children of one parent, one at a time, in order. A child that does not reach the
-    /// destination holds back the later ones that would be created after it.
+    /// destination, or waits in the queue for a record it refers to, holds back the later ones
+    /// that would be created after it.
     async fn write_group(&self, index: usize, scope: &Scope, group: &[Mapping]) -> Result<Vec<RecordRow>, RunError> {
         let name = &self.plan.objects[index].name;
         let ids: Vec<String> = group.iter().map(|m| m.id.clone()).collect();
@@ -1529,7 +1531,11 @@ impl<'a, D: Destination> Runner<'a, D> {
                         wrote = true;
                         parent = row.parent_object.clone().zip(row.parent_source_id.clone());
                     }
-                    if creates && row.status != Status::Done && held.is_none() {
+                    // A child that was to be created but is not, or that waits for a record it
+                    // refers to (an author to invite), holds back the later ones: parts cannot be
+                    // reordered once written.
+                    let waits = row.status == Status::Queued && !row.in_destination();
+                    if ((creates && row.status != Status::Done) || waits) && held.is_none() {
                         held = Some((row.source_id.clone(), row.reason.clone().unwrap_or_default()));
                     }
                     row
