@@ -1066,8 +1066,20 @@ impl IntercomDestination {
             description: Some("Created by cutover".into()),
             options: attribute.options.clone(),
         };
-        self.client().create_data_attribute(&draft).await.map_err(|error| attribute_error(attribute, error))?;
-        Ok(true)
+        match self.client().create_data_attribute(&draft).await {
+            Ok(_) => Ok(true),
+            // Names are unique, so the client repeats a create whose outcome was unclear; when
+            // the first attempt was applied, the repeat is refused as a taken name. Settle by
+            // listing: the attribute is there now (it was not before), so it is ours.
+            Err(error) => {
+                let listed = self.client().list_data_attributes(model).await.map_err(write_error)?;
+                match listed.iter().find(|found| !found.archived && found.name == attribute.name) {
+                    Some(found) => compatible(attribute, found.data_type.as_deref().unwrap_or_default(), &wanted_name)
+                        .map(|()| true),
+                    None => Err(attribute_error(attribute, error)),
+                }
+            }
+        }
     }
 
     async fn prepare_conversation_attribute(
