@@ -661,6 +661,7 @@ impl<'a, D: Destination> Runner<'a, D> {
                     self.ledger.put(&row).await?;
                     let row = self.finish(row, &id, &record, Action::Created).await?;
                     self.ledger.put(&row).await?;
+                    self.note_parent_change(&row).await?;
                 }
                 Ok(None) => {
                     missing += 1;
@@ -688,6 +689,7 @@ impl<'a, D: Destination> Runner<'a, D> {
             let action = row.action.unwrap_or(Action::Created);
             let row = self.finish(row, &id, &record, action).await?;
             self.ledger.put(&row).await?;
+            self.note_parent_change(&row).await?;
             self.progress.advance(1);
         }
         self.progress.finish(&format!("{found} interrupted creates found in the destination, {missing} not applied"));
@@ -1558,25 +1560,66 @@ impl<'a, D: Destination> Runner<'a, D> {
             && let Some(dest) = parent_row.dest_id.clone()
         {
             match parent_row.payload.as_deref().and_then(from_payload) {
-                Some(record) => match self.destination.complete(&dest, &record).await {
-                    Ok(written) => parent_row.dest_updated = written.updated_at.or(parent_row.dest_updated),
-                    Err(error) => {
-                        tracing::warn!(object = %parent_object, source_id = %parent_id, "re-applying state failed: {error}");
-                        parent_row.status = Status::Written;
-                        parent_row.reason =
-                            Some(format!("replies added, state not re-applied ({error}); finished on the next run"));
+                Some(record) => {
+                    match self.destination.complete(&dest, &record).await {
+                        Ok(written) => parent_row.dest_updated = written.updated_at.or(parent_row.dest_updated),
+                        Err(error) => {
+                            tracing::warn!(object = %parent_object, source_id = %parent_id, "re-applying state failed: {error}");
+                            parent_row.status = Status::Written;
+                            parent_row.reason = Some(format!(
+                                "replies added, state not re-applied ({error}); finished on the next run"
+                            ));
+                        }
                     }
-                },
-                None => match self.destination.updated_at(&parent_row.kind, &dest, None).await {
-                    Ok(updated) => parent_row.dest_updated = updated.or(parent_row.dest_updated),
-                    Err(error) => {
-                        tracing::warn!(object = %parent_object, source_id = %parent_id, "reading the change time failed: {error}")
-                    }
-                },
+                    self.ledger.put(&parent_row).await?;
+                }
+                None => self.note_change_time(&parent_row, &dest).await?,
             }
-            self.ledger.put(&parent_row).await?;
         }
         Ok(rows)
+    }
+
+    /// A child finished while settling changed its parent too: note the parent's change time,
+    /// as after a group of children (conversations are re-applied after their next group).
+    async fn note_parent_change(&self, row: &RecordRow) -> Result<(), RunError> {
+        let (Some(object), Some(id)) = (&row.parent_object, &row.parent_source_id) else { return Ok(()) };
+        if row.status == Status::Done
+            && let Some(parent) = self.ledger.get(object, id).await?
+            && parent.payload.is_none()
+            && let Some(dest) = parent.dest_id.clone()
+        {
+            self.note_change_time(&parent, &dest).await?;
+        }
+        Ok(())
+    }
+
+    /// After children changed a parent that is not re-applied (a contact whose notes set its
+    /// attributes): note the parent's change time on its row and, for a record merged by `key:`,
+    /// on the row that created the destination record (the one checked for edits). Merged
+    /// parents' children write to one record side by side, so the latest time read wins.
+    async fn note_change_time(&self, row: &RecordRow, dest: &str) -> Result<(), RunError> {
+        let updated = match self.destination.updated_at(&row.kind, dest, None).await {
+            Ok(Some(updated)) => updated,
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                tracing::warn!(object = %row.object, source_id = %row.source_id, "reading the change time failed: {error}");
+                return Ok(());
+            }
+        };
+        let mut ids = vec![row.source_id.clone()];
+        if row.origin == Some(Origin::Merged) {
+            let sharing = self.ledger.sharing(&row.object, dest).await?;
+            ids.extend(sharing.into_iter().filter(|r| r.origin != Some(Origin::Merged)).map(|r| r.source_id));
+        }
+        for id in ids {
+            if let Some(mut current) = self.ledger.get(&row.object, &id).await?
+                && current.dest_updated.is_none_or(|seen| seen < updated)
+            {
+                current.dest_updated = Some(updated);
+                self.ledger.put(&current).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Rows in the destination whose source record was not seen in a complete pass.

@@ -326,6 +326,12 @@ impl Ledger {
         self.select("object = $1", &[object], "seq").await
     }
 
+    /// Rows of `object` that share the destination record `dest_id` (records merged by `key:`
+    /// and the one that created it), in write order.
+    pub async fn sharing(&self, object: &str, dest_id: &str) -> Result<Vec<RecordRow>, StateError> {
+        self.select("object = $1 AND dest_id = $2", &[object, dest_id], "seq").await
+    }
+
     /// Every row, by object and write order.
     pub async fn all(&self) -> Result<Vec<RecordRow>, StateError> {
         self.select("1 = 1", &[], "object, seq").await
