@@ -1,7 +1,8 @@
 //! The bundled Odoo spec end to end, row by row: a generated helpdesk served by the Odoo
 //! emulator over XML-RPC, a customer spec that `extends:` the bundled one, the real binary
 //! migrating into the Intercom sandbox, and every object row of the pair compared with the
-//! source data: contacts, conversations, parts, admins, teams, tags and ratings.
+//! source data: contacts, conversations, parts, admins, teams, tags and ratings; then verify,
+//! report, a second run and rollback.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -527,6 +528,16 @@ async fn every_row_of_the_odoo_pair_lands_in_intercom_as_the_source_says() {
     let report2 = report(&rehearsal).await;
     assert_eq!(report2["unaccounted"], json!(0), "{report2:#}");
     assert_eq!(outcome(&report2, "rating", "unchanged"), notes.len() as i64, "{report2:#}");
+
+    // --- Rollback: the notes cannot be deleted on their own; they go with their contacts.
+    let rollback = rehearsal.cutover_with_env(&["rollback", "--quiet"], &env).await;
+    assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
+    let text = String::from_utf8_lossy(&rollback.stdout);
+    assert!(text.contains(&format!(" {} rating", notes.len())), "{text}");
+    let left = sandbox.dump();
+    for kind in ["contacts", "conversations", "notes"] {
+        assert_eq!(left[kind], json!([]), "{kind} left after rollback: {text}");
+    }
 
     odoo.shutdown().await;
     sandbox.shutdown().await;
