@@ -3,7 +3,7 @@
 //! Only records the migration created are touched (never one it matched or merged). A record a
 //! person edited in the destination after the import is kept and listed unless `force`. Kinds
 //! the API cannot delete (notes, conversation parts) are listed for manual cleanup, except parts
-//! whose conversation is deleted in the same rollback: they go with it. Each deletion is written
+//! and notes whose conversation or contact is deleted in the same rollback: they go with it. Each deletion is written
 //! to the ledger as it happens, so an interrupted rollback resumes where it stopped.
 
 use std::collections::HashSet;
@@ -104,10 +104,12 @@ pub async fn rollback<D: Destination>(
         .filter(|(_, _, created_by)| run.is_none_or(|r| r == *created_by))
         .map(|(kind, name, _)| (kind, name))
         .collect();
+    // Parents to delete, by destination record: a child's parent may be a record merged by
+    // `key:` into the one that is deleted (a partner sharing a contact's email).
     let deleting: HashSet<(String, String)> = rows
         .iter()
         .filter(|r| destination.capability(&r.kind).deletable.is_ok())
-        .map(|r| (r.object.clone(), r.source_id.clone()))
+        .filter_map(|r| Some((r.object.clone(), r.dest_id.clone()?)))
         .collect();
     let command = match run {
         Some(id) => format!("rollback --run {id}"),
@@ -123,7 +125,7 @@ pub async fn rollback<D: Destination>(
         progress.advance(1);
         let dest_id = row.dest_id.clone().unwrap_or_default();
         if let Err(why) = destination.capability(&row.kind).deletable {
-            let parent = row.parent_object.clone().zip(row.parent_source_id.clone());
+            let parent = row.parent_object.clone().zip(row.parent_dest_id.clone());
             match parent {
                 Some(parent) if deleting.contains(&parent) => waiting_for_parent.push(row),
                 _ => report.manual.push((row.object.clone(), row.source_id.clone(), dest_id, why)),
@@ -155,9 +157,9 @@ pub async fn rollback<D: Destination>(
                 row.reason = Some(format!("deleted by {command}"));
                 row.last_run = this_run.unwrap_or(row.last_run);
                 ledger.put(&row).await?;
-                let parent = (row.object.clone(), row.source_id.clone());
+                let parent = (row.object.clone(), row.dest_id.clone().unwrap_or_default());
                 for mut child in waiting_for_parent.extract_if(.., |c| {
-                    c.parent_object.as_ref() == Some(&parent.0) && c.parent_source_id.as_ref() == Some(&parent.1)
+                    c.parent_object.as_ref() == Some(&parent.0) && c.parent_dest_id.as_ref() == Some(&parent.1)
                 }) {
                     child.status = Status::RolledBack;
                     child.action = None;
