@@ -444,9 +444,9 @@ fn children_are_read_by_parent_with_the_where_conditions_pushed_to_odoo() {
 async fn a_run_stopped_by_timeouts_resumes_after_the_last_committed_ticket() {
     let rehearsal = Rehearsal::new(40, 17);
     let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
-    // Contacts are not scoped by tickets here, so the ticket pages are the run's first read of
-    // helpdesk.ticket and the failure lands in the conversation phase.
-    let unscoped = "objects:\n  contact:\n    referenced_by: []\n";
+    // Contacts and teammates are not scoped by tickets here, so the ticket pages are the run's
+    // first read of helpdesk.ticket and the failure lands in the conversation phase.
+    let unscoped = "objects:\n  contact:\n    referenced_by: []\n  admin:\n    referenced_by: []\n";
     let mut slow = EmulatorConfig::new(&rehearsal.data, KEY);
     slow.slowness.slow_from_id = Some(("helpdesk.ticket".into(), 22));
     let odoo = OdooServer::start(OdooEmulator::new(slow).unwrap(), 0).await.unwrap();
