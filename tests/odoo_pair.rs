@@ -493,11 +493,21 @@ async fn every_row_of_the_odoo_pair_lands_in_intercom_as_the_source_says() {
         }
     }
     assert_eq!(notes.len(), by_contact.values().map(Vec::len).sum::<usize>(), "no note without a rating");
-    // Children are read by their parents: every rating of a partner in the source has a ledger
-    // row (a rating without a customer has no contact to belong to and is not read).
+    // Children are read by their parents, and then those of no parent read: every rating of a
+    // ticket has a ledger row, also one whose customer is gone from the source (Odoo reads the
+    // link as empty), skipped with the reason.
     let rating_row = object(&report1, "rating");
-    let of_partners = ratings.iter().filter(|r| r["partner_id"].as_i64().is_some_and(|p| partners.contains_key(&p)));
-    assert_eq!(rating_row["recorded"].as_i64(), Some(of_partners.count() as i64), "every rating has a ledger row");
+    assert_eq!(rating_row["recorded"].as_i64(), Some(ratings.len() as i64), "every rating has a ledger row");
+    let orphaned: Vec<i64> = ratings
+        .iter()
+        .filter(|r| r["consumed"] == json!(true))
+        .filter(|r| !r["partner_id"].as_i64().is_some_and(|p| partners.contains_key(&p)))
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    let reasons = rating_row["reasons"].to_string();
+    for id in &orphaned {
+        assert!(reasons.contains(&format!("\"{id}\"")) && reasons.contains("has no contact"), "{reasons}");
+    }
     assert_eq!(outcome(&report1, "rating", "created"), notes.len() as i64);
 
     eprintln!(

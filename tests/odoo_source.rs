@@ -433,6 +433,21 @@ fn children_are_read_by_parent_with_the_where_conditions_pushed_to_odoo() {
         .collect();
     assert!(!pointing.is_empty());
     assert_eq!(ids(&read), ids(&pointing));
+    // Outside some parents: the messages of every other ticket (and none without a ticket),
+    // with the same conditions applied.
+    let first: Vec<Value> = (1..=20).map(Value::Int).collect();
+    let outside = odoo.read_children_outside("mail.message", &fields, "res_id", &first, &conditions).unwrap().unwrap();
+    let expected: Vec<Record> = all
+        .iter()
+        .filter(|r| {
+            let typed = matches!(&r.values[kind], Value::Text(t) if &**t == "email" || &**t == "comment");
+            let parent = matches!(r.values[res_id], Value::Int(id) if (1..=20).contains(&id));
+            r.values[model] == Value::text("helpdesk.ticket") && typed && !parent
+        })
+        .cloned()
+        .collect();
+    assert!(!outside.is_empty());
+    assert_eq!(ids(&outside), ids(&expected));
     // No parents: nothing, without a call.
     assert_eq!(odoo.read_children("mail.message", &fields, "res_id", &[], &conditions).unwrap(), Some(Vec::new()));
 }

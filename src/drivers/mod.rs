@@ -115,6 +115,22 @@ pub trait Source {
         let _ = (object, fields, link, parents, conditions);
         Ok(None)
     }
+
+    /// The records of `object` whose `link` is empty or not one of `parents` (every parent
+    /// read): children nobody reads through [`read_children`](Self::read_children), such as a
+    /// rating whose customer was deleted, so the caller can record why they do not migrate.
+    /// `conditions` and `Ok(None)` as for `read_children`.
+    fn read_children_outside(
+        &mut self,
+        object: &str,
+        fields: &[String],
+        link: &str,
+        parents: &[Value],
+        conditions: &[Condition],
+    ) -> Result<Option<Vec<Record>>, DriverError> {
+        let _ = (object, fields, link, parents, conditions);
+        Ok(None)
+    }
 }
 
 /// A system mapped records are written to.

@@ -248,15 +248,40 @@ impl<'a> Reader<'a> {
         index: usize,
         parents: &[String],
     ) -> Result<Option<(Vec<Record>, LookupCache)>, RunError> {
+        self.children_read(index, parents, false)
+    }
+
+    /// The records of child object `index` whose link is empty or names none of `parents` (all
+    /// the parents read), so that they are recorded with why they do not migrate rather than
+    /// never read; `None` as for [`children_of`](Self::children_of).
+    pub fn children_outside(
+        &self,
+        index: usize,
+        parents: &[String],
+    ) -> Result<Option<(Vec<Record>, LookupCache)>, RunError> {
+        self.children_read(index, parents, true)
+    }
+
+    fn children_read(
+        &self,
+        index: usize,
+        parents: &[String],
+        outside: bool,
+    ) -> Result<Option<(Vec<Record>, LookupCache)>, RunError> {
         let object = &self.plan.objects[index];
         let Some((_, slot)) = object.parent else { return Ok(None) };
         let link = &object.fields[slot as usize];
         let values: Vec<Value> = parents.iter().map(|id| source_id_value(id)).collect();
         self.with_source(|source| {
-            let records =
-                source.read_children(&object.source, &self.fields[index], link, &values, &object.pushdown).map_err(
-                    |e| RunError { message: format!("reading `{}` ({}) by {link}: {e}", object.name, object.source) },
-                )?;
+            let fields = &self.fields[index];
+            let records = if outside {
+                source.read_children_outside(&object.source, fields, link, &values, &object.pushdown)
+            } else {
+                source.read_children(&object.source, fields, link, &values, &object.pushdown)
+            };
+            let records = records.map_err(|e| RunError {
+                message: format!("reading `{}` ({}) by {link}: {e}", object.name, object.source),
+            })?;
             let Some(records) = records else { return Ok(None) };
             let mut cache = LookupCache::new(self.plan);
             prefetch(self.plan, object, &records, source, &mut cache)
@@ -886,7 +911,13 @@ impl<'a, D: Destination> Runner<'a, D> {
                     }
                 }
             }
-            (Some(_), None) => return settle(row, Status::Skipped, None, "has no parent record".into()),
+            (Some((parent, slot)), None) => {
+                let reason = format!(
+                    "has no {}: its `{}` is empty (or names a record the source no longer has)",
+                    self.plan.objects[parent].name, object.fields[slot as usize]
+                );
+                return settle(row, Status::Skipped, None, reason);
+            }
             (None, _) => None,
         };
         row.parent_dest_id = parent.clone();
@@ -1423,10 +1454,22 @@ impl<'a, D: Destination> Runner<'a, D> {
             .buffer_unordered(self.options.concurrency.max(1))
             .collect()
             .await;
-        let (seen, high_water) = tracked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (mut seen, high_water) = tracked.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         for result in results {
             let (rows, group) = result?;
             tally(&mut counts, &group, &rows);
+        }
+        // Children of no parent read (an empty link, a rating whose customer was deleted) are
+        // recorded with the reason, so the report accounts for them.
+        if !scope.sample
+            && !self.stopped()
+            && let Some((records, cache)) = self.reader.children_outside(index, &parents)?
+        {
+            let context = Context { plan: self.plan, cache: &cache };
+            let orphans: Vec<Mapping> = records.iter().map(|record| self.map(index, record, &context)).collect();
+            seen.extend(orphans.iter().map(|m| m.id.clone()));
+            let rows = self.write_page(index, scope, &orphans).await?;
+            tally(&mut counts, &orphans, &rows);
         }
         counts.in_source = Some(counts.read);
         if !self.stopped() {

@@ -315,6 +315,36 @@ impl OdooSource {
             .collect()
     }
 
+    /// The records of `object` matching `parent_terms` and, where Odoo accepts them, the
+    /// pushed-down `conditions`; if Odoo refuses the conditions (a computed field it cannot
+    /// search), they are dropped for this object and the records read again without them.
+    fn children_matching(
+        &mut self,
+        object: &str,
+        fields: &[String],
+        parent_terms: Vec<XmlRpcValue>,
+        conditions: &[Condition],
+    ) -> Result<Vec<Record>, DriverError> {
+        let known = self.fields_of(object).map_err(remote)?;
+        let requested = OdooSource::requested(&known, fields);
+        let pushed =
+            if self.unpushable.contains(object) { Vec::new() } else { OdooSource::pushed_terms(&known, conditions) };
+        let mut terms = parent_terms.clone();
+        terms.extend(pushed.iter().cloned());
+        let rows = match self.search_all(object, &requested, &terms) {
+            Err(ReadFailure::Odoo(error))
+                if !pushed.is_empty()
+                    && matches!(error.fault_kind(), Some(FaultKind::Server | FaultKind::Validation)) =>
+            {
+                tracing::info!(object, "Odoo refused the pushed-down conditions ({error}); filtering locally");
+                self.unpushable.insert(object.to_owned());
+                self.search_all(object, &requested, &parent_terms)?
+            }
+            other => other?,
+        };
+        Ok(rows.iter().map(|row| self.record(object, &known, fields, row)).collect())
+    }
+
     /// A row as a [`Record`] with `fields` in order.
     fn record(
         &self,
@@ -504,25 +534,27 @@ impl Source for OdooSource {
         if ids.is_empty() {
             return Ok(Some(Vec::new()));
         }
-        let known = self.fields_of(object).map_err(remote)?;
-        let requested = OdooSource::requested(&known, fields);
-        let parent_term = term(link, "in", XmlRpcValue::Array(ids));
-        let pushed =
-            if self.unpushable.contains(object) { Vec::new() } else { OdooSource::pushed_terms(&known, conditions) };
-        let mut terms = vec![parent_term.clone()];
-        terms.extend(pushed.iter().cloned());
-        let rows = match self.search_all(object, &requested, &terms) {
-            Err(ReadFailure::Odoo(error))
-                if !pushed.is_empty()
-                    && matches!(error.fault_kind(), Some(FaultKind::Server | FaultKind::Validation)) =>
-            {
-                tracing::info!(object, "Odoo refused the pushed-down conditions ({error}); filtering locally");
-                self.unpushable.insert(object.to_owned());
-                self.search_all(object, &requested, &[parent_term])?
-            }
-            other => other?,
-        };
-        Ok(Some(rows.iter().map(|row| self.record(object, &known, fields, row)).collect()))
+        let parent_terms = vec![term(link, "in", XmlRpcValue::Array(ids))];
+        self.children_matching(object, fields, parent_terms, conditions).map(Some)
+    }
+
+    /// `search_read(["|", [link, "=", False], [link, "not in", parents], …conditions])`.
+    fn read_children_outside(
+        &mut self,
+        object: &str,
+        fields: &[String],
+        link: &str,
+        parents: &[Value],
+        conditions: &[Condition],
+    ) -> Result<Option<Vec<Record>>, DriverError> {
+        let ids: Vec<XmlRpcValue> = parents.iter().filter_map(domain_value).collect();
+        // Odoo's domains are prefix notation: `|` joins the next two terms.
+        let outside = vec![
+            XmlRpcValue::String("|".to_owned()),
+            term(link, "=", XmlRpcValue::Bool(false)),
+            term(link, "not in", XmlRpcValue::Array(ids)),
+        ];
+        self.children_matching(object, fields, outside, conditions).map(Some)
     }
 }
 
