@@ -412,3 +412,47 @@ async fn the_demo_runs_every_step_and_cleans_up() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("Every record is accounted for."), "{}", show(&output));
     assert!(dir.path().join("demo.db").exists());
 }
+
+/// Teammates are the users of team members, assignees and message authors
+/// (`referenced_by: [… part.author_id.user_ids]`, a path through the author's partner): an agent
+/// who only wrote on tickets is matched, so their messages are written as them, and a user who
+/// did none of these is left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn message_authors_are_teammates_through_a_referenced_by_path() {
+    let rehearsal = Rehearsal::new(30, 3);
+    let sandbox = Sandbox::start(sandbox_config(&rehearsal.data)).await.unwrap();
+    rehearsal.write_spec(&sandbox.base_url(), None);
+    // No team members and no assignees: message authors are the only way to be a teammate.
+    let mut teams = records(&rehearsal.data, "helpdesk.team");
+    teams.iter_mut().for_each(|team| team["member_ids"] = json!([]));
+    write_records(&rehearsal.data, "helpdesk.team", &teams);
+    let mut tickets = records(&rehearsal.data, "helpdesk.ticket");
+    tickets.iter_mut().for_each(|ticket| ticket["user_id"] = Value::Null);
+    write_records(&rehearsal.data, "helpdesk.ticket", &tickets);
+    let output = rehearsal.cutover(&["run", "--quiet", "--only", "admin"]).await;
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
+
+    let users = records(&rehearsal.data, "res.users");
+    let authors: std::collections::HashSet<i64> = records(&rehearsal.data, "mail.message")
+        .iter()
+        .filter(|m| m["model"] == "helpdesk.ticket" && (m["message_type"] == "email" || m["message_type"] == "comment"))
+        .filter_map(|m| m["author_id"].as_i64())
+        .collect();
+    let ledger = cutover::state::Ledger::open("sqlite:state.db", rehearsal.dir.path()).await.unwrap();
+    let rows = ledger.of_object("admin").await.unwrap();
+    ledger.close().await;
+    let mut writers = 0;
+    for user in &users {
+        let id = user["id"].as_i64().unwrap().to_string();
+        let row = rows.iter().find(|row| row.source_id == id).unwrap_or_else(|| panic!("user {id} has a row"));
+        let internal = user["share"] == json!(false) && user["login"] != "__system__";
+        let wrote = user["partner_id"].as_i64().is_some_and(|p| authors.contains(&p));
+        if internal && wrote {
+            writers += 1;
+            assert_ne!(row.status, cutover::state::Status::Skipped, "user {id} wrote messages: {row:?}");
+        } else {
+            assert_eq!(row.status, cutover::state::Status::Skipped, "user {id}: {row:?}");
+        }
+    }
+    assert!(writers > 0, "some agents wrote messages");
+}

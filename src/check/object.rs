@@ -560,23 +560,40 @@ impl<'a> ObjectCheck<'a> {
             let (Some(lock), Some((own_name, _))) = (self.schemas.source.as_ref(), source_object) else {
                 continue;
             };
-            let Some(other_schema) = lock.object(&other.from.value) else {
-                continue;
-            };
-            match other_schema.field(field) {
-                None => {
-                    let names: Vec<&str> = other_schema.fields.keys().map(String::as_str).collect();
-                    self.found.push(diagnostics::unknown_field(&other.from.value, field, entry.span, &names));
+            // `OBJECT.FIELD`, or a path through relations (`part.author_id.user_ids`) whose last
+            // field points at this object's records.
+            let mut model = other.from.value.clone();
+            let segments: Vec<&str> = field.split('.').collect();
+            for (position, segment) in segments.iter().enumerate() {
+                let last = position + 1 == segments.len();
+                let Some(schema) = lock.object(&model) else { break };
+                match schema.field(segment) {
+                    None => {
+                        let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+                        self.found.push(diagnostics::unknown_field(&model, segment, entry.span, &names));
+                        break;
+                    }
+                    Some(f)
+                        if last && (f.field_type != FieldType::Relation || f.target.as_deref() != Some(own_name)) =>
+                    {
+                        self.found.push(diagnostics::type_mismatch(
+                            format!("`{model}.{segment}` does not point to `{own_name}`"),
+                            entry.span,
+                            "not a relation to this object's records".to_owned(),
+                            Some(format!("name a field of `{model}` whose target is `{own_name}`")),
+                        ));
+                    }
+                    Some(f) if !last && f.field_type != FieldType::Relation => {
+                        self.found.push(diagnostics::type_mismatch(
+                            format!("`{model}.{segment}` is not a relation, so the path cannot go on"),
+                            entry.span,
+                            "not a relation".to_owned(),
+                            Some("every field of the path but the last must be a relation".to_owned()),
+                        ));
+                        break;
+                    }
+                    Some(f) => model = f.target.clone().unwrap_or_default(),
                 }
-                Some(f) if f.field_type != FieldType::Relation || f.target.as_deref() != Some(own_name) => {
-                    self.found.push(diagnostics::type_mismatch(
-                        format!("`{}.{field}` does not point to `{own_name}`", other.from.value),
-                        entry.span,
-                        "not a relation to this object's records".to_owned(),
-                        Some(format!("name a field of `{}` whose target is `{own_name}`", other.from.value)),
-                    ));
-                }
-                Some(_) => {}
             }
         }
     }

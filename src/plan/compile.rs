@@ -9,9 +9,12 @@ use crate::check::schema::{FieldType, SchemaLock};
 use crate::check::{CheckedObject, CheckedSpec};
 use crate::expr::ast::{BinaryOp, Expr, ExprKind, Literal, Pattern};
 use crate::plan::compiled::{CompiledTable, FunctionRef, Lookup, Op, Step};
-use crate::plan::{Condition, ConditionOp, IdSource, Output, Plan, PlanAttachments, PlanObject, Prefetch};
+use crate::plan::{
+    Condition, ConditionOp, IdSource, Output, Plan, PlanAttachments, PlanObject, Prefetch, ReferencedBy,
+};
 use crate::run::attachments::Limits;
 use crate::run::value::Value;
+use crate::span::Spanned;
 use crate::spec::Spec;
 use crate::spec::model::Scalar;
 
@@ -34,12 +37,18 @@ pub fn compile(spec: &Spec, checked: &CheckedSpec, schemas: &Schemas) -> Plan {
     }
     // `referenced_by: [conversation.partner_id]` reads a field of another object: add it to that
     // object's projection now that every projection exists.
+    // A path (`part.author_id.user_ids`) follows relations through lookups, prefetched with the
+    // other object's pages.
     for (index, (_, object_spec)) in spec.objects.iter().enumerate() {
         for entry in &object_spec.referenced_by {
-            let Some((other, field)) = entry.value.split_once('.') else { continue };
+            let Some((other, path)) = entry.value.split_once('.') else { continue };
             let Some(other_index) = objects.iter().position(|o| &*o.name == other) else { continue };
-            let slot = slot_in(&mut objects[other_index].fields, field);
-            objects[index].referenced_by.push((other_index, slot));
+            let segments = path.split('.').map(|segment| Spanned::new(segment.to_owned(), entry.span)).collect();
+            let expr = Expr::new(ExprKind::Path(segments), entry.span);
+            let owner = objects[other_index].source.clone();
+            let ids = compiler.expr(&expr, &owner, &mut objects[other_index].fields);
+            collect_prefetch(&ids, &mut objects[other_index].prefetch);
+            objects[index].referenced_by.push(ReferencedBy { object: other_index, ids, label: entry.value.clone() });
         }
     }
     Plan {

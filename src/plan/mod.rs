@@ -57,8 +57,8 @@ pub struct PlanObject {
     pub order: Option<Op>,
     /// `(parent object id, slot of the link field)`.
     pub parent: Option<(usize, u32)>,
-    /// `(object id, slot of the relation)` whose records select this object's records.
-    pub referenced_by: Vec<(usize, u32)>,
+    /// The relations of other objects whose records select this object's records.
+    pub referenced_by: Vec<ReferencedBy>,
     /// Flag rules: condition and reason.
     pub flags: Vec<(Op, String)>,
     /// Destination fields and how to compute them, in spec order.
@@ -92,6 +92,18 @@ pub struct PlanAttachments {
     pub data: String,
     /// What the destination accepts.
     pub limits: crate::run::attachments::Limits,
+}
+
+/// `referenced_by: [OBJECT.FIELD…]`: the ids another object's records point at.
+#[derive(Clone, Debug)]
+pub struct ReferencedBy {
+    /// The other object.
+    pub object: usize,
+    /// The ids, from the other object's record: a field, or a path through relations
+    /// (`part.author_id.user_ids`: the users of a message's author).
+    pub ids: Op,
+    /// `OBJECT.FIELD…` as written.
+    pub label: String,
 }
 
 /// One batched read of related records: the ids found at `from` are read into `into`.

@@ -34,19 +34,21 @@ impl Scope {
                 continue;
             }
             let mut ids = HashSet::new();
-            for &(other, slot) in &object.referenced_by {
+            for referenced in &object.referenced_by {
+                let other = referenced.object;
                 let mut visit = |record: &crate::drivers::Record, context: &crate::run::interpreter::Context<'_>| {
                     let passes = match &plan.objects[other].filter {
                         Some(filter) => eval(filter, &record.values, context).is_ok_and(|v| v.is_true()),
                         None => true,
                     };
-                    if passes {
-                        add_ids(record.values.get(slot as usize), &mut ids);
+                    if passes && let Ok(value) = eval(&referenced.ids, &record.values, context) {
+                        add_ids(Some(&value), &mut ids);
                     }
                 };
                 // Only the link and what the filter reads; a child object (message parts) only
                 // for its parents, a batch of parents at a time.
-                let mut slots = std::collections::BTreeSet::from([slot]);
+                let mut slots = std::collections::BTreeSet::new();
+                referenced.ids.slots(&mut slots);
                 if let Some(filter) = &plan.objects[other].filter {
                     filter.slots(&mut slots);
                 }
@@ -61,13 +63,7 @@ impl Scope {
                     None => reader.each_narrow(other, &slots, None, &mut visit)?,
                 }
             }
-            let names: Vec<String> = object
-                .referenced_by
-                .iter()
-                .map(|&(other, slot)| {
-                    format!("{}.{}", plan.objects[other].name, plan.objects[other].fields[slot as usize])
-                })
-                .collect();
+            let names: Vec<&str> = object.referenced_by.iter().map(|r| r.label.as_str()).collect();
             scope.allowed[index] = Some(ids);
             scope.outside[index] = Some(format!("not referenced by {}", names.join(" or ")));
         }

@@ -176,7 +176,8 @@ pub struct ObjectSpec {
     /// Expression: only records for which it is true are migrated; others count as skipped.
     #[serde(default, rename = "where")]
     pub filter: Option<ScalarText>,
-    /// Only records that these `OBJECT.FIELD` relations point at (e.g. partners some ticket references).
+    /// Only records that these `OBJECT.FIELD` relations point at (e.g. partners some ticket references);
+    /// a path through relations works too (`part.author_id.user_ids`: the users of message authors).
     #[serde(default)]
     pub referenced_by: Vec<Spanned<String>>,
     /// Expression giving the destination identity; records with the same key become one record.
