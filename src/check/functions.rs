@@ -165,6 +165,22 @@ fn join_all(args: &[Type]) -> Kind {
     let first = all.next().cloned().unwrap_or_else(Type::any);
     all.try_fold(first, |acc, t| acc.join(t)).map_or(Kind::Any, |t| t.kind)
 }
+fn flat_items(args: &[Type]) -> Kind {
+    let items: Vec<Type> = args
+        .iter()
+        .filter(|t| t.kind != Kind::Null)
+        .map(|t| match &t.kind {
+            Kind::List(item) => Type::clone(item),
+            _ => t.clone().nullable(false),
+        })
+        .collect();
+    let mut all = items.into_iter();
+    let item = match all.next() {
+        Some(first) => all.try_fold(first, |acc, t| acc.join(&t)).unwrap_or_else(Type::any),
+        None => Type::any(),
+    };
+    Kind::List(Box::new(item))
+}
 fn number_like_first(args: &[Type]) -> Kind {
     match args.first().map(|t| &t.kind) {
         Some(Kind::Int) => Kind::Int,
@@ -624,6 +640,26 @@ pub static FUNCTIONS: &[Function] = &[
         summary: "A list without repeated items, in first-seen order.",
         examples: &[("unique([\"a\", \"b\", \"a\"])", "[\"a\", \"b\"]")],
         eval: Some(builtins::lists::unique),
+    },
+    Function {
+        name: "flatten",
+        params: &[Any],
+        variadic: Some(Any),
+        returns: flat_items,
+        nulls: Nulls::Never,
+        summary: "One list of every argument's items: lists are spread, single values kept, nulls left out.",
+        examples: &[("flatten([\"a\"], null, \"b\", [\"c\", null])", "[\"a\", \"b\", \"c\"]")],
+        eval: Some(builtins::lists::flatten),
+    },
+    Function {
+        name: "prefix_each",
+        params: &[List, Text],
+        variadic: None,
+        returns: text_list,
+        nulls: Nulls::Never,
+        summary: "Each item as text after a prefix (tags namespaced by field); nulls left out, a null list is empty.",
+        examples: &[("prefix_each([\"VPN\", \"Mail\"], \"Product: \")", "[\"Product: VPN\", \"Product: Mail\"]")],
+        eval: Some(builtins::lists::prefix_each),
     },
     Function {
         name: "is_empty",

@@ -85,10 +85,26 @@ impl Discover {
                     Err(error) => return fail(&error.to_string()),
                 }
             }
+            "otrs" => {
+                let mut source = match crate::cli::prepared::connect_otrs(endpoint, &sources) {
+                    Ok(source) => source,
+                    Err(message) => return fail(&message),
+                };
+                match source.describe() {
+                    Ok(lock) => {
+                        let header = format!(
+                            "Discovered by `cutover discover` from an OTRS database ({}).",
+                            source.found().flavour
+                        );
+                        (lock, header, source.notes().to_vec())
+                    }
+                    Err(error) => return fail(&error.to_string()),
+                }
+            }
             other => {
                 return fail(&format!(
-                    "discovering a {other} source is not available in this build yet; the file and odoo drivers \
-                     discover"
+                    "discovering a {other} source is not available in this build yet; the file, odoo and otrs \
+                     drivers discover"
                 ));
             }
         };

@@ -48,8 +48,8 @@ pub(crate) fn prepare(path: &Path, style: RenderStyle) -> Result<Prepared, std::
 }
 
 impl Prepared {
-    /// Open the spec's source for reading: the file and Odoo drivers read in this build; the
-    /// others are described by their locks (validate, plan) but cannot be read from yet. Page
+    /// Open the spec's source for reading: the file, Odoo and OTRS drivers read in this build;
+    /// TOPdesk is described by its lock (validate, plan) but cannot be read from yet. Page
     /// sizes come from the runner (`batch:`), which passes them to every read.
     pub(crate) fn open_source(&self) -> Result<Box<dyn Source + Send>, String> {
         let endpoint = &self.spec.source;
@@ -68,6 +68,7 @@ impl Prepared {
                 let lock = self.schemas.source.clone().unwrap_or_default();
                 Ok(Box::new(connect_odoo(endpoint, lock)?))
             }
+            "otrs" => Ok(Box::new(connect_otrs(endpoint, &self.sources)?)),
             other => Err(format!(
                 "the {other} driver cannot read records in this build yet; export the data with \
                  `cutover generate` or another tool into a directory and use `driver: file` (see README, Status)"
@@ -99,4 +100,32 @@ pub(crate) fn connect_odoo(endpoint: &Endpoint, lock: crate::check::schema::Sche
         config.timeout = std::time::Duration::from_secs_f64(seconds);
     }
     OdooSource::connect_with(config, &database, &login, &api_key, lock).map_err(|error| error.to_string())
+}
+
+/// Connect to the OTRS database a source endpoint names: `url` (`mysql://…` or `postgres://…`,
+/// usually `${OTRS_DATABASE_URL}` so the password stays in the environment), `time_zone` to
+/// override the database's OTRSTimeZone, `article_dir` for file-system article storage (relative
+/// to the spec's directory). `CUTOVER_OTRS_TIMEOUT` sets the seconds to wait for a connection.
+pub(crate) fn connect_otrs(
+    endpoint: &Endpoint,
+    sources: &SourceMap,
+) -> Result<crate::drivers::otrs::OtrsSource, String> {
+    let template = endpoint.url.as_ref().ok_or_else(|| "the otrs source needs `url:`".to_owned())?;
+    let url = template.resolve(|variable| std::env::var(variable).ok()).map_err(|unset| unset.to_string())?;
+    if url.trim().is_empty() {
+        return Err("the otrs source's `url:` is empty".to_owned());
+    }
+    let mut config = crate::drivers::otrs::OtrsConfig::new(url);
+    config.time_zone = endpoint.time_zone.as_ref().map(|zone| zone.value.clone());
+    if let Some(dir) = &endpoint.article_dir {
+        let written = dir.resolve(|name| std::env::var(name).ok()).map_err(|unset| unset.to_string())?;
+        let written = crate::span::Spanned::new(written, dir.span);
+        config.article_dir = Some(crate::check::locks::resolve_path(sources, &written));
+    }
+    if let Some(seconds) = std::env::var("CUTOVER_OTRS_TIMEOUT").ok().and_then(|s| s.parse::<f64>().ok())
+        && seconds > 0.0
+    {
+        config.timeout = std::time::Duration::from_secs_f64(seconds);
+    }
+    crate::drivers::otrs::OtrsSource::connect(config).map_err(|error| error.to_string())
 }

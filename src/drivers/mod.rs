@@ -38,6 +38,7 @@ pub mod error;
 pub mod file;
 pub mod intercom;
 pub mod odoo;
+pub mod otrs;
 pub mod records;
 
 use crate::check::schema::SchemaLock;

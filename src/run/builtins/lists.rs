@@ -37,6 +37,37 @@ pub fn unique(args: &[Value]) -> Result<Value, String> {
     Ok(Value::list(kept))
 }
 
+/// `flatten(value, …)`: the items of list arguments and the other arguments, in order, without
+/// nulls.
+pub fn flatten(args: &[Value]) -> Result<Value, String> {
+    let mut items = Vec::new();
+    for arg in args {
+        match arg {
+            Value::Null => {}
+            Value::List(list) => items.extend(list.iter().filter(|item| !item.is_null()).cloned()),
+            other => items.push(other.clone()),
+        }
+    }
+    Ok(Value::list(items))
+}
+
+/// `prefix_each(list, prefix)`: each item as text after the prefix; nulls left out.
+pub fn prefix_each(args: &[Value]) -> Result<Value, String> {
+    let prefix = match argument(args, 1)? {
+        Value::Text(text) => text.clone(),
+        Value::Null => "".into(),
+        other => return Err(wrong_kind("prefix", "text", other)),
+    };
+    let items = items_or_none(args)?.unwrap_or_default();
+    Ok(Value::list(
+        items
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(|item| Value::text(format!("{prefix}{item}")))
+            .collect::<Vec<_>>(),
+    ))
+}
+
 /// `nonempty(value)`: the value, or null when `is_empty` says it is empty.
 pub fn nonempty(args: &[Value]) -> Result<Value, String> {
     if is_empty(args)?.is_true() { Ok(Value::Null) } else { argument(args, 0).cloned() }
