@@ -13,6 +13,7 @@ mod odoo_attachments;
 mod odoo_pair;
 mod odoo_source;
 mod odoo_versions;
+mod otrs_sql;
 mod reliability;
 mod robustness;
 mod run;

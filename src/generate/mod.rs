@@ -110,7 +110,8 @@
 //!   `customer_preferences`, `users`, `user_preferences`, `permission_groups`, `queue`,
 //!   `ticket_state`, `ticket_state_type`, `ticket_priority`, `ticket_type`, `ticket_lock_type`,
 //!   `ticket_history`, `ticket_history_type`, `dynamic_field`, `dynamic_field_value`, `service`,
-//!   `sla`, `valid`.
+//!   `sla`, `valid`. [`otrs_sql`] turns these files into a SQL file for MySQL/MariaDB or
+//!   PostgreSQL (`--sql`), with database or file-system article storage and any `OTRSTimeZone`.
 //! - TOPdesk: `incidents`, `progresstrail`, `attachments`, `persons`, `branches`, `operators`,
 //!   `operatorgroups`, `changes`, `assets`, `knowledgeItems`.
 //!
@@ -123,6 +124,7 @@
 
 mod odoo;
 mod otrs;
+pub mod otrs_sql;
 pub mod rng;
 mod text;
 mod topdesk;

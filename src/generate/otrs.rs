@@ -95,7 +95,7 @@ const SENDER_CUSTOMER: i64 = 3;
 const CHANNEL_EMAIL: i64 = 1;
 const CHANNEL_PHONE: i64 = 2;
 const CHANNEL_INTERNAL: i64 = 3;
-const SYSTEM_ADDRESS: &str = "support@helpdesk.example";
+pub(super) const SYSTEM_ADDRESS: &str = "support@helpdesk.example";
 
 fn audit_columns(fields: &mut Vec<(&'static str, super::Decl)>) {
     fields.push(("create_time", datetime("Created").note("Naive, in OTRSTimeZone (UTC here)")));
@@ -506,7 +506,8 @@ impl Tables {
     }
 }
 
-const SET_UP: i64 = WINDOW_START - 500 * DAY;
+/// When the system was installed: the time of the seed rows.
+pub(super) const SET_UP: i64 = WINDOW_START - 500 * DAY;
 
 fn write_lookups(t: &mut Tables) -> io::Result<()> {
     for (k, (name, _)) in SEED.iter().enumerate() {
@@ -740,6 +741,9 @@ fn customer_id(customer: &Customer) -> String {
 }
 
 fn write_customers(world: &World, t: &mut Tables, next: &mut Next) -> io::Result<()> {
+    // Company names are unique in Znuny; a name used twice gets the company key added, as an
+    // administrator would do.
+    let mut company_names = std::collections::HashSet::new();
     for j in 0..world.customers {
         let customer = world.customer(j);
         if customer.deleted() {
@@ -748,9 +752,15 @@ fn write_customers(world: &World, t: &mut Tables, next: &mut Next) -> io::Result
         let (city, zip, country, _) = super::text::CITIES[customer.city];
         let valid = if customer.archived() { 2 } else { 1 };
         if customer.company {
+            let key = customer_id(&customer);
+            let name = if company_names.insert(customer.name.clone()) {
+                customer.name.clone()
+            } else {
+                format!("{} ({key})", customer.name)
+            };
             let mut row = t.get("customer_company").row((j / 10 + 1) as i64);
-            row.text("customer_id", Some(&customer_id(&customer)))
-                .text("name", Some(&customer.name))
+            row.text("customer_id", Some(&key))
+                .text("name", Some(&name))
                 .text("street", Some(&customer.street))
                 .text("zip", Some(zip))
                 .text("city", Some(city))
@@ -890,7 +900,8 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
     ] {
         t.get(table).tally("name", name);
     }
-    let title = mb3(&ticket.subject).into_owned();
+    // Znuny cuts the title to the column's 255 characters (the articles keep the whole subject).
+    let title: String = mb3(&ticket.subject).chars().take(255).collect();
     let mut row = t.get("ticket").row(id);
     row.text("tn", Some(&tn))
         .text("title", Some(&title))

@@ -35,4 +35,5 @@ pub fn cutover_at_root(args: &[&str], env: &[(&str, &str)]) -> (i32, String, Str
     )
 }
 pub mod migration;
+pub mod otrs;
 pub mod state;
