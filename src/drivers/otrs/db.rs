@@ -158,15 +158,29 @@ impl Db {
                 redact(url)
             ))
         })?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|error| DbError(format!("cannot start the database client's runtime: {error}")))?;
-        let pool = runtime.block_on(open(engine, url, timeout))?;
+        // The pool is opened on the thread that owns it, so connecting works from any caller,
+        // an async one included.
         let (requests, incoming) = mpsc::channel::<Request>();
+        let (ready, opened) = mpsc::channel::<Result<(), DbError>>();
+        let url = url.to_owned();
         thread::Builder::new()
             .name("otrs-db".to_owned())
             .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(runtime) => runtime,
+                    Err(error) => {
+                        let _ = ready.send(Err(DbError(format!("cannot start the database client's runtime: {error}"))));
+                        return;
+                    }
+                };
+                let pool = match runtime.block_on(open(engine, &url, timeout)) {
+                    Ok(pool) => pool,
+                    Err(error) => {
+                        let _ = ready.send(Err(error));
+                        return;
+                    }
+                };
+                let _ = ready.send(Ok(()));
                 while let Ok((sql, params, reply)) = incoming.recv() {
                     let rows = runtime.block_on(run(&pool, &sql, params));
                     let _ = reply.send(rows);
@@ -179,6 +193,7 @@ impl Db {
                 });
             })
             .map_err(|error| DbError(format!("cannot start the database client's thread: {error}")))?;
+        opened.recv().map_err(|_| DbError("the database client's thread has stopped".to_owned()))??;
         Ok(Db { engine, requests })
     }
 

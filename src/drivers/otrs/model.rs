@@ -355,8 +355,19 @@ pub const MIME_COLUMNS: [&str; 13] = [
     "content_path",
 ];
 
-/// Columns per table, as `information_schema` lists them: (column, SQL data type), in order.
-pub type Columns = BTreeMap<String, Vec<(String, String)>>;
+/// One column as `information_schema` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnInfo {
+    /// Its name, lower-cased.
+    pub name: String,
+    /// Its SQL data type (`bigint`, `character varying`, `longblob`).
+    pub data_type: String,
+    /// Whether it may hold NULL.
+    pub nullable: bool,
+}
+
+/// Columns per table, in order.
+pub type Columns = BTreeMap<String, Vec<ColumnInfo>>;
 
 /// How a column of SQL type `data_type` reads.
 fn conv_of(table: &str, column: &str, data_type: &str) -> Conv {
@@ -452,7 +463,7 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 .map(|(_, target)| *target)
                 .filter(|target| offered_names.contains(target))
         };
-        for (column, data_type) in &columns[*table] {
+        for ColumnInfo { name: column, data_type, nullable } in &columns[*table] {
             if SECRET_COLUMNS.contains(&column.as_str()) {
                 continue;
             }
@@ -461,6 +472,8 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 field_type: lock_type(conv),
                 label: Some(humanize(column)),
                 note: note_of(column, conv),
+                // NOT NULL numbers and dates always hold a value (epoch 0 reads as empty, so not those).
+                required: !nullable && !matches!(conv, Conv::Epoch | Conv::Text | Conv::Binary),
                 ..FieldSchema::default()
             };
             if let Some(target) = relation_of(column) {
@@ -592,7 +605,7 @@ fn dynamic_field(df: &DynamicField) -> (String, Field) {
 
 fn add_article_fields(fields: &mut BTreeMap<String, Field>, columns: &Columns) {
     if let Some(mime) = columns.get("article_data_mime") {
-        for (column, data_type) in mime {
+        for ColumnInfo { name: column, data_type, .. } in mime {
             if !MIME_COLUMNS.contains(&column.as_str()) {
                 continue;
             }

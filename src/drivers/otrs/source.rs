@@ -117,17 +117,22 @@ impl OtrsSource {
         };
         let mut columns: Columns = BTreeMap::new();
         let sql = format!(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE {schema_filter} \
+            "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE {schema_filter} \
              ORDER BY table_name, ordinal_position"
         );
         for row in q(&sql, vec![])? {
             let (Some(table), Some(column), Some(data_type)) = (row[0].text(), row[1].text(), row[2].text()) else {
                 continue;
             };
-            columns.entry(table.to_ascii_lowercase()).or_default().push((column.to_ascii_lowercase(), data_type));
+            let nullable = row[3].text().is_none_or(|n| !n.eq_ignore_ascii_case("NO"));
+            columns.entry(table.to_ascii_lowercase()).or_default().push(model::ColumnInfo {
+                name: column.to_ascii_lowercase(),
+                data_type,
+                nullable,
+            });
         }
         let database = redact(&config.url);
-        let has = |table: &str, column: &str| columns.get(table).is_some_and(|c| c.iter().any(|(n, _)| n == column));
+        let has = |table: &str, column: &str| columns.get(table).is_some_and(|c| c.iter().any(|i| i.name == column));
         if !columns.contains_key("ticket") {
             return Err(remote(format!(
                 "{database} has no `ticket` table: is this the OTRS/Znuny database (and, on PostgreSQL, its schema on \
@@ -149,7 +154,7 @@ impl OtrsSource {
             (Engine::MySql, false) => "MySQL",
             (Engine::Postgres, _) => "PostgreSQL",
         };
-        let server_text = format!("{engine_name} {}", server.split('-').next().unwrap_or(&server).trim());
+        let server_text = format!("{engine_name} {}", server.split(['-', ' ']).next().unwrap_or(&server).trim());
         let setting = |name: &str| -> Result<Option<String>, DriverError> {
             if columns.contains_key("sysconfig_modified") && has("sysconfig_modified", "effective_value") {
                 let mut sql = "SELECT effective_value FROM sysconfig_modified WHERE name = ?".to_owned();
@@ -791,7 +796,7 @@ fn first_words(sql: &str) -> String {
 
 /// The product family a set of tables belongs to.
 fn flavour(columns: &Columns) -> String {
-    let has = |table: &str, column: &str| columns.get(table).is_some_and(|c| c.iter().any(|(n, _)| n == column));
+    let has = |table: &str, column: &str| columns.get(table).is_some_and(|c| c.iter().any(|i| i.name == column));
     if columns.contains_key("groups_table") {
         return "OTOBO 10/11 schema (groups_table)".to_owned();
     }
