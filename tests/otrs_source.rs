@@ -125,8 +125,10 @@ async fn mariadb_and_postgresql_give_the_same_records_and_the_generated_content(
     }
 
     // Against the generated rows: headers and plain body, the HTML body from file-2, the files.
-    let mime: BTreeMap<i64, Json> =
-        records(&postgres.dir, "article_data_mime").into_iter().map(|m| (m["article_id"].as_i64().unwrap(), m)).collect();
+    let mime: BTreeMap<i64, Json> = records(&postgres.dir, "article_data_mime")
+        .into_iter()
+        .map(|m| (m["article_id"].as_i64().unwrap(), m))
+        .collect();
     let attachments = generated(&postgres, "article_data_mime_attachment");
     let (fields, articles) = read_all(&mut on_postgres, "article");
     assert_eq!(articles.len(), generated(&postgres, "article").len());
@@ -136,9 +138,9 @@ async fn mariadb_and_postgresql_give_the_same_records_and_the_generated_content(
         let m = &mime[&article_id];
         assert_eq!(field(&fields, article, "a_body").as_str(), m["a_body"].as_str(), "a_body of {id}");
         assert_eq!(field(&fields, article, "a_subject").as_str(), m["a_subject"].as_str(), "a_subject of {id}");
-        let html = attachments
-            .values()
-            .find(|a| a["article_id"] == article_id && a["content_type"].as_str().is_some_and(|t| t.starts_with("text/html")));
+        let html = attachments.values().find(|a| {
+            a["article_id"] == article_id && a["content_type"].as_str().is_some_and(|t| t.starts_with("text/html"))
+        });
         match html {
             Some(row) => {
                 html_bodies += 1;
@@ -286,7 +288,8 @@ async fn sessions_are_read_only_and_errors_never_show_the_password() {
 
     // A database that is not OTRS, and OTRS 5's article layout, are refused with what to do.
     let (_, empty) = fresh_database(Engine::Postgres).await;
-    let error = tokio::task::block_in_place(|| OtrsSource::connect(OtrsConfig::new(empty.clone()))).expect_err("refused");
+    let error =
+        tokio::task::block_in_place(|| OtrsSource::connect(OtrsConfig::new(empty.clone()))).expect_err("refused");
     assert!(error.to_string().contains("has no `ticket` table"), "{error}");
     let (_, old) = fresh_database(Engine::MySql).await;
     crate::support::otrs::load(

@@ -169,7 +169,8 @@ impl Db {
                 let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     Ok(runtime) => runtime,
                     Err(error) => {
-                        let _ = ready.send(Err(DbError(format!("cannot start the database client's runtime: {error}"))));
+                        let _ =
+                            ready.send(Err(DbError(format!("cannot start the database client's runtime: {error}"))));
                         return;
                     }
                 };

@@ -554,7 +554,7 @@ impl OtrsSource {
         for chunk in articles.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT id, article_id, filename, content_type, disposition FROM article_data_mime_attachment WHERE \
-                 article_id IN ({}) ORDER BY article_id, filename, id",
+                 article_id IN ({}) ORDER BY article_id, id",
                 placeholders(chunk.len())
             );
             for row in self.query(&sql, chunk.iter().map(|n| Param::Int(*n)).collect())? {
