@@ -177,8 +177,7 @@ async fn mariadb_and_postgresql_give_the_same_records_and_the_generated_content(
         let user_id: i64 = id.parse().unwrap();
         let want = preferences
             .iter()
-            .filter(|p| p["user_id"] == user_id && p["preferences_key"] == "UserEmail")
-            .last()
+            .rfind(|p| p["user_id"] == user_id && p["preferences_key"] == "UserEmail")
             .and_then(|p| p["preferences_value"].as_str().map(str::to_owned));
         assert_eq!(field(&fields, user, "email").as_str(), want.as_deref(), "email of agent {id}");
     }
@@ -280,7 +279,7 @@ async fn sessions_are_read_only_and_errors_never_show_the_password() {
             .expect_err("a write is refused");
         assert!(error.0.to_lowercase().contains("read"), "{url}: {error}");
     }
-    let wrong = format!("{}", mysql.url.replace("root@", "root:hunter2-secret@"));
+    let wrong = mysql.url.replace("root@", "root:hunter2-secret@");
     let error = tokio::task::block_in_place(|| OtrsSource::connect(OtrsConfig::new(wrong))).expect_err("refused");
     let message = error.to_string();
     assert!(!message.contains("hunter2"), "{message}");
