@@ -300,3 +300,29 @@ async fn sessions_are_read_only_and_errors_never_show_the_password() {
     let error = tokio::task::block_in_place(|| OtrsSource::connect(OtrsConfig::new(old))).expect_err("refused");
     assert!(error.to_string().contains("OTRS 5 (or older) article layout"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn damaged_text_is_reported_per_record_and_twice_encoded_text_repaired() {
+    let db = database(Engine::MySql, 3, 2, ArticleStorage::Db, "UTC").await;
+    // What a latin1 connection makes of UTF-8, and what utf8mb3 MySQL makes of an emoji.
+    crate::support::otrs::load(
+        Engine::MySql,
+        &db.url,
+        "UPDATE ticket SET title = 'GrÃ¼ÃŸe aus MÃ¼nchen' WHERE id = 1;\n\
+         UPDATE ticket SET title = 'Thanks \u{FFFD} for the quick fix' WHERE id = 2;\n",
+    )
+    .await;
+    let mut source = connect(&db, false);
+    let fields = vec!["title".to_owned(), "text_issues".to_owned()];
+    let records = tokio::task::block_in_place(|| {
+        source.read_by_ids("ticket", &fields, &[Value::Int(1), Value::Int(2), Value::Int(3)])
+    })
+    .unwrap();
+    let by_id: BTreeMap<String, &Record> = records.iter().map(|r| (r.id.to_string(), r)).collect();
+    assert_eq!(by_id["1"].values[0], Value::text("Grüße aus München"));
+    assert_eq!(by_id["1"].values[1], Value::text("title: UTF-8 stored twice encoded (latin1), repaired"));
+    assert_eq!(by_id["2"].values[0], Value::text("Thanks \u{FFFD} for the quick fix"));
+    let issue = by_id["2"].values[1].as_str().unwrap();
+    assert!(issue.starts_with("title: characters OTRS could not store"), "{issue}");
+    assert_eq!(by_id["3"].values[1], Value::Null, "a clean record has no issues");
+}
