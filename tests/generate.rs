@@ -493,7 +493,8 @@ fn otrs_ugly_cases(seed: u64) {
     );
 
     let fields: BTreeSet<i64> = values.iter().filter_map(|v| int_of(v, "field_id")).collect();
-    assert_eq!(fields, (1..=8).collect(), "a value for every dynamic field");
+    assert_eq!(fields, (1..=13).collect(), "a value for every dynamic field");
+    otrs_admin_cases(dir, &tickets, &articles, &values);
     let mut multiselect: BTreeMap<i64, usize> = BTreeMap::new();
     for value in values.iter().filter(|v| int_of(v, "field_id") == Some(5)) {
         *multiselect.entry(int_of(value, "object_id").unwrap()).or_default() += 1;
@@ -526,6 +527,172 @@ fn otrs_ugly_cases(seed: u64) {
         .filter_map(|p| str_of(p, "preferences_value"))
         .collect();
     assert!(zones.len() >= 4, "customer time zones: {zones:?}");
+}
+
+/// Ids of the rows of `table` whose `key` is `value`.
+fn ids_where(dir: &Path, table: &str, key: &str, value: &str) -> BTreeSet<i64> {
+    records(dir, table).iter().filter(|r| str_of(r, key) == Some(value)).filter_map(|r| int_of(r, "id")).collect()
+}
+
+/// Merged tickets, SLAs, roles, system addresses, process management, stats, the CMDB and the
+/// customer-user and article dynamic fields of a generated OTRS helpdesk.
+fn otrs_admin_cases(dir: &Path, tickets: &[Value], articles: &[Value], values: &[Value]) {
+    let ticket_of: BTreeMap<i64, i64> =
+        articles.iter().map(|a| (int_of(a, "id").unwrap(), int_of(a, "ticket_id").unwrap())).collect();
+    let mime: BTreeMap<i64, Value> =
+        records(dir, "article_data_mime").into_iter().map(|m| (int_of(&m, "article_id").unwrap(), m)).collect();
+    let history = records(dir, "ticket_history");
+    let links = records(dir, "link_relation");
+    let object = |name: &str| ids_where(dir, "link_object", "name", name).into_iter().next().expect(name);
+    let link_type = |name: &str| ids_where(dir, "link_type", "name", name).into_iter().next().expect(name);
+    let (ticket_object, item_object) = (object("Ticket"), object("ITSMConfigItem"));
+
+    // Merged tickets: in a merged-type state, only the merge note left, a ParentChild link from
+    // the ticket they went into, and a Merged history entry.
+    let merged_type = ids_where(dir, "ticket_state_type", "name", "merged");
+    let merged_states: BTreeSet<i64> = records(dir, "ticket_state")
+        .iter()
+        .filter(|s| int_of(s, "type_id").is_some_and(|t| merged_type.contains(&t)))
+        .filter_map(|s| int_of(s, "id"))
+        .collect();
+    let merged: BTreeSet<i64> = tickets
+        .iter()
+        .filter(|t| int_of(t, "ticket_state_id").is_some_and(|s| merged_states.contains(&s)))
+        .filter_map(|t| int_of(t, "id"))
+        .collect();
+    assert!(!merged.is_empty(), "merged tickets");
+    for &id in &merged {
+        let own: Vec<i64> = ticket_of.iter().filter(|(_, t)| **t == id).map(|(a, _)| *a).collect();
+        assert_eq!(own.len(), 1, "ticket {id} keeps only the merge note");
+        assert_eq!(str_of(&mime[&own[0]], "a_subject"), Some("Ticket Merged"));
+        let parent: Vec<i64> = links
+            .iter()
+            .filter(|l| int_of(l, "type_id") == Some(link_type("ParentChild")))
+            .filter(|l| {
+                int_of(l, "target_object_id") == Some(ticket_object) && str_of(l, "target_key") == Some(&id.to_string())
+            })
+            .map(|l| str_of(l, "source_key").unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(parent.len(), 1, "ticket {id} has one parent");
+        assert!(parent[0] < id && !merged.contains(&parent[0]), "ticket {id} went into {}", parent[0]);
+        assert!(ticket_of.values().any(|t| *t == parent[0]), "the main ticket {} has the articles", parent[0]);
+        assert!(
+            history.iter().any(|h| int_of(h, "ticket_id") == Some(id)
+                && str_of(h, "name").is_some_and(|n| n.ends_with(&format!("%%{}", parent[0])))),
+            "Merged history of ticket {id}"
+        );
+    }
+    for row in history.iter().chain(records(dir, "time_accounting").iter()) {
+        if let Some(article) = int_of(row, "article_id") {
+            assert_eq!(int_of(row, "ticket_id"), Some(ticket_of[&article]), "moved with its article: {row}");
+        }
+    }
+
+    // SLAs only with a service that offers them.
+    let pairs: BTreeSet<(i64, i64)> = records(dir, "service_sla")
+        .iter()
+        .map(|p| (int_of(p, "service_id").unwrap(), int_of(p, "sla_id").unwrap()))
+        .collect();
+    let with_sla: Vec<&Value> = tickets.iter().filter(|t| int_of(t, "sla_id").is_some()).collect();
+    assert!(!with_sla.is_empty(), "tickets with an SLA");
+    for t in with_sla {
+        let pair = (int_of(t, "service_id").expect("a service with the SLA"), int_of(t, "sla_id").unwrap());
+        assert!(pairs.contains(&pair), "{pair:?} is not in service_sla");
+    }
+
+    // Roles reach queues through group_role; one grant is explicitly withheld; one role is invalid.
+    let roles = records(dir, "roles");
+    assert!(roles.iter().any(|r| int_of(r, "valid_id") == Some(2)), "an invalid role");
+    let role_ids: BTreeSet<i64> = roles.iter().filter_map(|r| int_of(r, "id")).collect();
+    assert!(records(dir, "role_user").iter().all(|r| role_ids.contains(&int_of(r, "role_id").unwrap())));
+    let group_roles = records(dir, "group_role");
+    assert!(group_roles.iter().any(|g| int_of(g, "permission_value") == Some(0)), "a withheld permission");
+    let queue_groups: BTreeSet<i64> = records(dir, "queue").iter().filter_map(|q| int_of(q, "group_id")).collect();
+    assert!(group_roles.iter().any(|g| queue_groups.contains(&int_of(g, "group_id").unwrap())), "role-to-queue access");
+    assert!(!records(dir, "group_user").is_empty(), "direct grants");
+
+    // Queues send from their own system addresses.
+    let addresses: BTreeSet<i64> = records(dir, "system_address").iter().filter_map(|a| int_of(a, "id")).collect();
+    let used: BTreeSet<i64> = records(dir, "queue").iter().filter_map(|q| int_of(q, "system_address_id")).collect();
+    assert!(used.len() >= 3 && used.is_subset(&addresses), "{used:?} of {addresses:?}");
+
+    // Process management: the ticket fields name the process and its activities.
+    let process = records(dir, "pm_process");
+    assert_eq!(process.len(), 1);
+    let process_id = str_of(&process[0], "entity_id").unwrap().to_owned();
+    let config = str_of(&process[0], "config").unwrap();
+    let activities: BTreeSet<String> =
+        records(dir, "pm_activity").iter().map(|a| str_of(a, "entity_id").unwrap().to_owned()).collect();
+    for table in ["pm_activity", "pm_activity_dialog", "pm_transition", "pm_transition_action"] {
+        for row in records(dir, table) {
+            let entity = str_of(&row, "entity_id").unwrap();
+            assert!(config.contains(entity), "{entity} is in the process path");
+        }
+    }
+    assert!(records(dir, "pm_transition").iter().all(|t| str_of(t, "config").unwrap().contains("Condition:")));
+    let field = |name: &str| ids_where(dir, "dynamic_field", "name", name).into_iter().next().expect(name);
+    let text_values = |field_id: i64| -> Vec<(i64, String)> {
+        values
+            .iter()
+            .filter(|v| int_of(v, "field_id") == Some(field_id))
+            .map(|v| (int_of(v, "object_id").unwrap(), str_of(v, "value_text").unwrap_or_default().to_owned()))
+            .collect()
+    };
+    let in_process = text_values(field("ProcessManagementProcessID"));
+    assert!(!in_process.is_empty() && in_process.iter().all(|(_, p)| *p == process_id), "process tickets");
+    assert!(text_values(field("ProcessManagementActivityID")).iter().all(|(_, a)| activities.contains(a)));
+
+    // Two stats definitions.
+    let xml = records(dir, "xml_storage");
+    let stats: BTreeSet<&str> =
+        xml.iter().filter(|x| str_of(x, "xml_type") == Some("Stats")).filter_map(|x| str_of(x, "xml_key")).collect();
+    assert_eq!(stats.len(), 2);
+    assert!(xml.iter().any(|x| str_of(x, "xml_content_key") == Some("[1]{'otrs_stats'}[1]{'Title'}[1]{'Content'}")));
+
+    // The CMDB: the current version's attributes under the class, older ones archived; some items
+    // belong to a company; tickets are linked to items.
+    let versions = records(dir, "configitem_version");
+    let items = records(dir, "configitem");
+    assert!(!items.is_empty());
+    for item in &items {
+        let id = int_of(item, "id").unwrap();
+        let class = int_of(item, "class_id").unwrap();
+        let own: Vec<i64> = versions
+            .iter()
+            .filter(|v| int_of(v, "configitem_id") == Some(id))
+            .filter_map(|v| int_of(v, "id"))
+            .collect();
+        assert_eq!(int_of(item, "last_version_id"), own.iter().max().copied(), "item {id}");
+        for version in own {
+            let kind = if Some(version) == int_of(item, "last_version_id") {
+                format!("ITSM::ConfigItem::{class}")
+            } else {
+                format!("ITSM::ConfigItem::Archiv::{class}")
+            };
+            assert!(
+                xml.iter().any(|x| str_of(x, "xml_type") == Some(&kind) && str_of(x, "xml_key") == Some(&version.to_string())),
+                "attributes of version {version} under {kind}"
+            );
+        }
+    }
+    assert!(xml.iter().any(|x| str_of(x, "xml_content_key").is_some_and(|k| k.contains("{'CustomerCompany'}"))));
+    let item_ids: BTreeSet<String> = items.iter().map(|i| int_of(i, "id").unwrap().to_string()).collect();
+    let item_links: Vec<&Value> = links.iter().filter(|l| int_of(l, "target_object_id") == Some(item_object)).collect();
+    assert!(!item_links.is_empty(), "tickets linked to configuration items");
+    assert!(item_links.iter().all(|l| item_ids.contains(str_of(l, "target_key").unwrap())));
+
+    // Customer-user fields through dynamic_field_obj_id_name; one article field.
+    let objects: BTreeMap<i64, String> = records(dir, "dynamic_field_obj_id_name")
+        .iter()
+        .filter(|o| str_of(o, "object_type") == Some("CustomerUser"))
+        .map(|o| (int_of(o, "object_id").unwrap(), str_of(o, "object_name").unwrap().to_owned()))
+        .collect();
+    let logins: BTreeSet<String> =
+        records(dir, "customer_user").iter().map(|c| str_of(c, "login").unwrap().to_owned()).collect();
+    let segments = text_values(field("CustomerSegment"));
+    assert!(!segments.is_empty() && segments.iter().all(|(o, _)| logins.contains(&objects[o])), "customer-user values");
+    let sentiments = text_values(field("Sentiment"));
+    assert!(!sentiments.is_empty() && sentiments.iter().all(|(a, _)| ticket_of.contains_key(a)), "article values");
 }
 
 #[test]

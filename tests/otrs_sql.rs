@@ -370,3 +370,59 @@ fn sql_flags_are_refused_where_they_do_not_apply() {
         .status(2)
         .run();
 }
+
+#[tokio::test]
+async fn roles_merges_processes_and_the_cmdb_read_back_with_the_digest_queries() {
+    for engine in ENGINES {
+        let db = database(engine, 300, 22, ArticleStorage::Db, "UTC").await;
+        // Queue access via roles (digest §12).
+        let access = texts(
+            &db,
+            "SELECT q.name, r.name, gr.permission_key FROM queue q \
+             JOIN group_role gr ON gr.group_id = q.group_id AND gr.permission_value = 1 \
+             JOIN roles r ON r.id = gr.role_id WHERE q.valid_id = 1 AND r.valid_id = 1 ORDER BY q.id, r.id",
+        )
+        .await;
+        assert!(
+            access
+                .iter()
+                .any(|r| r[0].as_deref() == Some("Support::Billing") && r[1].as_deref() == Some("Billing Agents"))
+        );
+        assert!(
+            access.iter().all(|r| r[1].as_deref() != Some("Former Staff")),
+            "{engine}: an invalid role has no access"
+        );
+        // Merged tickets: the main ticket through link_relation, the state by its type.
+        let merged = texts(
+            &db,
+            "SELECT CAST(t.id AS {text}), l.source_key FROM ticket t \
+             JOIN ticket_state s ON s.id = t.ticket_state_id JOIN ticket_state_type st ON st.id = s.type_id \
+             JOIN link_relation l ON l.target_key = CAST(t.id AS {text}) \
+             JOIN link_type lt ON lt.id = l.type_id AND lt.name = 'ParentChild' \
+             WHERE st.name = 'merged'",
+        )
+        .await;
+        let expected: Vec<(String, String)> = records(&db.dir, "link_relation")
+            .iter()
+            .filter(|l| l["type_id"] == 2)
+            .map(|l| (l["target_key"].as_str().unwrap().to_owned(), l["source_key"].as_str().unwrap().to_owned()))
+            .collect();
+        let got: Vec<(String, String)> =
+            merged.into_iter().map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap())).collect();
+        assert!(!got.is_empty(), "{engine}: merged tickets");
+        assert_eq!(got.len(), expected.len(), "{engine}");
+        // YAML configuration (LONGBLOB on MySQL) reads back as the generator wrote it.
+        let config = texts(&db, "SELECT CAST(config AS {text}) FROM pm_process").await;
+        assert_eq!(config[0][0].as_deref(), records(&db.dir, "pm_process")[0]["config"].as_str(), "{engine}");
+        // The current attributes of each configuration item (digest §9).
+        let current = texts(
+            &db,
+            "SELECT CAST(c.id AS {text}), x.xml_content_value FROM configitem c \
+             JOIN xml_storage x ON x.xml_key = CAST(c.last_version_id AS {text}) \
+             AND x.xml_type = CONCAT('ITSM::ConfigItem::', CAST(c.class_id AS {text})) \
+             WHERE x.xml_content_key = '[1]{''Version''}[1]{''SerialNumber''}[1]{''Content''}'",
+        )
+        .await;
+        assert_eq!(current.len(), records(&db.dir, "configitem").len(), "{engine}: one serial number per item");
+    }
+}

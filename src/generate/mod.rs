@@ -95,6 +95,13 @@
 //! - Time zones: customers' `tz` (Odoo), `UserTimeZone` preferences (OTRS) and branch `timeZone`
 //!   (TOPdesk) spread over Europe/Berlin, Europe/London, Europe/Paris, America/New_York and UTC
 //!   (10 % unset); TOPdesk branches also use Europe/Amsterdam, Asia/Tokyo and Australia/Sydney.
+//! - OTRS beyond tickets: merged tickets (a `merged` state, their articles moved to the ticket they
+//!   went into, a merge note, a ParentChild link and a `Merged` history entry), SLAs only with a
+//!   service that offers them, roles granting queue groups (one grant explicitly withheld, one
+//!   role invalid), a system address per queue, a process definition whose internal dynamic fields
+//!   are set on technical tickets, two stats definitions in `xml_storage`, a CMDB with versioned
+//!   configuration items (archived attributes, some owned by a customer company, some linked to
+//!   tickets), customer-user dynamic fields, an article dynamic field and time accounting.
 //!
 //! # Objects per platform
 //!
@@ -109,8 +116,12 @@
 //!   `article_sender_type`, `communication_channel`, `customer_user`, `customer_company`,
 //!   `customer_preferences`, `users`, `user_preferences`, `permission_groups`, `queue`,
 //!   `ticket_state`, `ticket_state_type`, `ticket_priority`, `ticket_type`, `ticket_lock_type`,
-//!   `ticket_history`, `ticket_history_type`, `dynamic_field`, `dynamic_field_value`, `service`,
-//!   `sla`, `valid`. [`otrs_sql`] turns these files into a SQL file for MySQL/MariaDB or
+//!   `ticket_history`, `ticket_history_type`, `dynamic_field`, `dynamic_field_value`,
+//!   `dynamic_field_obj_id_name`, `service`, `sla`, `service_sla`, `valid`, `time_accounting`,
+//!   `system_address`, `roles`, `role_user`, `group_role`, `group_user`, `customer_user_customer`,
+//!   `link_object`, `link_type`, `link_state`, `link_relation`, `pm_process`, `pm_activity`,
+//!   `pm_activity_dialog`, `pm_transition`, `pm_transition_action`, `xml_storage`,
+//!   `general_catalog`, `configitem`, `configitem_version`, `configitem_definition`. [`otrs_sql`] turns these files into a SQL file for MySQL/MariaDB or
 //!   PostgreSQL (`--sql`), with database or file-system article storage and any `OTRSTimeZone`.
 //! - TOPdesk: `incidents`, `progresstrail`, `attachments`, `persons`, `branches`, `operators`,
 //!   `operatorgroups`, `changes`, `assets`, `knowledgeItems`.

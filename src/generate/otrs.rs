@@ -7,6 +7,9 @@
 //! (UTC). Epoch-second columns (`until_time`, `escalation_*`, `incoming_time`) are integers.
 //! Attachment content is base64, as PostgreSQL stores it. Text that a utf8mb3 MySQL database
 //! cannot hold (four-byte characters) is stored as U+FFFD in columns; attachments keep the bytes.
+//! A merged ticket's articles carry the id of the ticket it was merged into, so article ids of
+//! one ticket need not be contiguous. The administration tables (roles, system addresses, process
+//! management, stats, CMDB) are written by the `admin` submodule.
 
 use std::borrow::Cow;
 use std::io;
@@ -19,6 +22,9 @@ use super::{
     object, other_case, tag,
 };
 use crate::check::schema::ObjectSchema;
+
+#[path = "otrs_admin.rs"]
+mod admin;
 
 const SEED: [(&str, &str); 3] =
     [("valid", "valid"), ("invalid", "invalid"), ("invalid-temporarily", "invalid-temporarily")];
@@ -62,7 +68,7 @@ const QUEUES: [(&str, i64, Option<i64>); 8] = [
 const GROUPS: [&str; 5] = ["users", "admin", "stats", "support", "billing"];
 const SERVICES: [&str; 3] = ["IT", "IT::Printing", "Billing"];
 /// History types used, with the ids of the seed list's order.
-const HISTORY_TYPES: [(i64, &str); 13] = [
+const HISTORY_TYPES: [(i64, &str); 16] = [
     (1, "NewTicket"),
     (2, "FollowUp"),
     (4, "SendAutoReply"),
@@ -70,24 +76,35 @@ const HISTORY_TYPES: [(i64, &str); 13] = [
     (12, "EmailCustomer"),
     (14, "PhoneCallCustomer"),
     (15, "AddNote"),
+    (20, "TimeAccounting"),
     (23, "OwnerUpdate"),
+    (25, "Misc"),
     (26, "SetPendingTime"),
     (27, "StateUpdate"),
     (28, "TicketDynamicFieldUpdate"),
     (29, "WebRequestCustomer"),
+    (30, "TicketLinkAdd"),
     (33, "Merged"),
 ];
-/// Dynamic fields: name, label, type.
-const DYNAMIC_FIELDS: [(&str, &str, &str); 8] = [
-    ("CustomerReference", "Customer reference", "Text"),
-    ("InternalNotes", "Internal notes", "TextArea"),
-    ("Escalated", "Escalated", "Checkbox"),
-    ("ContractType", "Contract type", "Dropdown"),
-    ("AffectedProducts", "Affected products", "Multiselect"),
-    ("DueDate", "Due date", "Date"),
-    ("FollowUpAt", "Follow-up at", "DateTime"),
-    ("HoursSpent", "Hours spent", "Text"),
+/// Dynamic fields: name, label, type, object type (ids in this order; see `admin::FIELD_*`).
+const DYNAMIC_FIELDS: [(&str, &str, &str, &str); 13] = [
+    ("CustomerReference", "Customer reference", "Text", "Ticket"),
+    ("InternalNotes", "Internal notes", "TextArea", "Ticket"),
+    ("Escalated", "Escalated", "Checkbox", "Ticket"),
+    ("ContractType", "Contract type", "Dropdown", "Ticket"),
+    ("AffectedProducts", "Affected products", "Multiselect", "Ticket"),
+    ("DueDate", "Due date", "Date", "Ticket"),
+    ("FollowUpAt", "Follow-up at", "DateTime", "Ticket"),
+    ("HoursSpent", "Hours spent", "Text", "Ticket"),
+    ("ProcessManagementProcessID", "Process", "ProcessID", "Ticket"),
+    ("ProcessManagementActivityID", "Activity", "ActivityID", "Ticket"),
+    ("CustomerSegment", "Customer segment", "Dropdown", "CustomerUser"),
+    ("KeyAccount", "Key account", "Checkbox", "CustomerUser"),
+    ("Sentiment", "Sentiment", "Dropdown", "Article"),
 ];
+/// Customer segments (the CustomerSegment dropdown's keys and labels).
+const SEGMENTS: [(&str, &str); 3] =
+    [("smb", "Small business"), ("enterprise", "Enterprise"), ("public", "Public sector")];
 const ROOT: i64 = 1;
 const SENDER_AGENT: i64 = 1;
 const SENDER_SYSTEM: i64 = 2;
@@ -427,10 +444,18 @@ fn schemas() -> Vec<(&'static str, ObjectSchema)> {
                                 ("Multiselect", "Multiselect"),
                                 ("Date", "Date"),
                                 ("DateTime", "Date / Time"),
+                                ("ProcessID", "Process (internal)"),
+                                ("ActivityID", "Activity (internal)"),
                             ],
                         ),
                     ),
-                    ("object_type", enumeration("Object", &[("Ticket", "Ticket")])),
+                    (
+                        "object_type",
+                        enumeration(
+                            "Object",
+                            &[("Ticket", "Ticket"), ("Article", "Article"), ("CustomerUser", "Customer user")],
+                        ),
+                    ),
                     ("config", text("Configuration (YAML)")),
                     ("valid_id", rel("valid", "Validity")),
                 ]),
@@ -443,7 +468,12 @@ fn schemas() -> Vec<(&'static str, ObjectSchema)> {
                 vec![
                     ("id", int("ID").required()),
                     ("field_id", rel("dynamic_field", "Field").required()),
-                    ("object_id", int("Object (ticket id)").required()),
+                    (
+                        "object_id",
+                        int("Object")
+                            .required()
+                            .note("ticket.id, article.id, or dynamic_field_obj_id_name.object_id for customer users"),
+                    ),
                     ("value_text", text("Text value")),
                     ("value_date", datetime("Date value").note("Naive; dates at 00:00:00")),
                     ("value_int", int("Integer value")),
@@ -477,19 +507,25 @@ struct Next {
     value: i64,
     history: i64,
     preference: i64,
+    link: i64,
+    accounting: i64,
+    /// dynamic_field_obj_id_name
+    object: i64,
 }
 
 /// Write every OTRS table into `dir`.
 pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, Vec<Table>)> {
     let mut tables: Vec<Table> = Vec::new();
-    for (name, schema) in schemas() {
+    for (name, schema) in schemas().into_iter().chain(admin::schemas()) {
         tables.push(Table::create(dir, name, schema)?);
     }
     let mut t = Tables(tables);
-    let mut next = Next { article: 1, attachment: 1, value: 1, history: 1, preference: 1 };
+    let mut next =
+        Next { article: 1, attachment: 1, value: 1, history: 1, preference: 1, link: 1, accounting: 1, object: 1 };
     write_lookups(&mut t)?;
     write_agents(world, &mut t)?;
     write_customers(world, &mut t, &mut next)?;
+    admin::write(world, &mut t)?;
     for index in 0..world.tickets {
         write_ticket(world, &mut t, &mut next, &world.ticket(index))?;
     }
@@ -537,7 +573,7 @@ fn write_lookups(t: &mut Tables) -> io::Result<()> {
                 .int_opt("update_notify", None)
                 .int_opt("solution_time", minutes.map(|m| m * 24))
                 .int_opt("solution_notify", minutes.map(|_| 90))
-                .rel("system_address_id", Some(1))
+                .rel("system_address_id", Some(admin::queue_address(k as i64 + 1)))
                 .text("calendar_name", (k == 5).then_some("2"))
                 .rel("salutation_id", Some(1))
                 .rel("signature_id", Some(1))
@@ -631,12 +667,19 @@ fn write_lookups(t: &mut Tables) -> io::Result<()> {
         audited(t.get("ticket_history_type").row(id).text("name", Some(name)).rel("valid_id", Some(1)), SET_UP)
             .finish()?;
     }
-    for (k, (name, label, kind)) in DYNAMIC_FIELDS.iter().enumerate() {
-        let config = match *kind {
-            "Dropdown" => format!(
+    for (k, (name, label, kind, object)) in DYNAMIC_FIELDS.iter().enumerate() {
+        let dropdown = |pairs: &[(&str, &str)]| {
+            format!(
                 "---\nDefaultValue: ''\nPossibleNone: '1'\nPossibleValues:\n{}TranslatableValues: '0'\n",
-                CONTRACTS.iter().map(|(key, label)| format!("  {key}: {label}\n")).collect::<String>()
-            ),
+                pairs.iter().map(|(key, label)| format!("  {key}: {label}\n")).collect::<String>()
+            )
+        };
+        let config = match *name {
+            "CustomerSegment" => dropdown(&SEGMENTS),
+            "Sentiment" => dropdown(&[("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]),
+            _ => match *kind {
+            "ProcessID" | "ActivityID" => "--- {}\n".to_owned(),
+            "Dropdown" => dropdown(&CONTRACTS),
             "Multiselect" => format!(
                 "---\nDefaultValue: ~\nPossibleNone: '0'\nPossibleValues:\n{}TranslatableValues: '0'\n",
                 PRODUCTS.iter().map(|p| format!("  {}: {p}\n", p.to_lowercase().replace(' ', "-"))).collect::<String>()
@@ -648,16 +691,18 @@ fn write_lookups(t: &mut Tables) -> io::Result<()> {
             "Checkbox" => "---\nDefaultValue: '0'\n".to_owned(),
             "TextArea" => "---\nCols: '60'\nDefaultValue: ''\nRegExList: []\nRows: '7'\n".to_owned(),
             _ => "---\nDefaultValue: ''\nLink: ''\nRegExList: []\n".to_owned(),
+            },
         };
+        let internal = matches!(*kind, "ProcessID" | "ActivityID");
         audited(
             t.get("dynamic_field")
                 .row(k as i64 + 1)
-                .int("internal_field", 0)
+                .int("internal_field", i64::from(internal))
                 .text("name", Some(name))
                 .text("label", Some(label))
                 .int("field_order", (k as i64 + 1) * 10)
                 .enumeration("field_type", Some(kind))
-                .enumeration("object_type", Some("Ticket"))
+                .enumeration("object_type", Some(object))
                 .text("config", Some(&config))
                 .rel("valid_id", Some(if *name == "HoursSpent" { 2 } else { 1 })),
             SET_UP + 30 * DAY,
@@ -744,6 +789,7 @@ fn write_customers(world: &World, t: &mut Tables, next: &mut Next) -> io::Result
     // Company names are unique in Znuny; a name used twice gets the company key added, as an
     // administrator would do.
     let mut company_names = std::collections::HashSet::new();
+    let mut multi = 1;
     for j in 0..world.customers {
         let customer = world.customer(j);
         if customer.deleted() {
@@ -804,6 +850,35 @@ fn write_customers(world: &World, t: &mut Tables, next: &mut Next) -> io::Result
                 .finish()?;
             next.preference += 1;
         }
+        // Customer-user dynamic fields: values keyed through dynamic_field_obj_id_name.
+        let mut drng = world.rng(tag(b"otrs customer fields"), j);
+        let segment = drng.percent(70).then(|| SEGMENTS[drng.index(SEGMENTS.len())].0);
+        let key_account = drng.percent(30).then(|| i64::from(drng.percent(40)));
+        if segment.is_some() || key_account.is_some() {
+            let object = next.object;
+            next.object += 1;
+            t.get("dynamic_field_obj_id_name")
+                .row(object)
+                .int("object_id", object)
+                .text("object_name", Some(&customer.login))
+                .enumeration("object_type", Some("CustomerUser"))
+                .finish()?;
+            if let Some(segment) = segment {
+                write_value(t, next, admin::FIELD_SEGMENT, object, Some(segment), None, None)?;
+            }
+            if key_account.is_some() {
+                write_value(t, next, admin::FIELD_KEY_ACCOUNT, object, None, None, key_account)?;
+            }
+        }
+        // Some customer users also act for the next company (multi-company).
+        let other = customer.company_j + 10;
+        if customer.with_company && other < world.customers && drng.percent(8) {
+            let mut row = t.get("customer_user_customer").row(multi);
+            row.text("user_id", Some(&customer.login)).text("customer_id", Some(&customer_id(&world.customer(other))));
+            audit(&mut row, customer.updated, customer.updated);
+            row.finish()?;
+            multi += 1;
+        }
     }
     Ok(())
 }
@@ -827,6 +902,53 @@ type ValueRow = (i64, Option<String>, Option<i64>, Option<i64>);
 /// An attachment row: file name, content type, content id, disposition, bytes, claimed size.
 type Part<'a> = (String, String, Option<String>, &'a str, Vec<u8>, u64);
 
+/// The ticket state `merged`.
+const MERGED: i64 = 9;
+
+/// The queue and state of a ticket, drawn from its `otrs ticket` stream. Only plain tickets with
+/// an earlier ticket and a short thread are merged; others cancelled that way are closed instead.
+fn queue_and_state(world: &World, ticket: &Ticket, rng: &mut super::rng::Rng) -> (i64, i64) {
+    let queue: i64 = match ticket.team {
+        _ if ticket.status == Status::New && rng.percent(3) => 2,
+        0 => 5,
+        1 => 6,
+        _ if ticket.topic == super::text::Topic::Hardware => 8,
+        _ => 7,
+    };
+    let state: i64 = match (ticket.status, ticket.case) {
+        (Status::InProgress, Case::CustomOpen) => 11,
+        (Status::OnHold, Case::CustomPending) => 10,
+        _ => match ticket.status {
+            Status::New => 1,
+            Status::InProgress => *rng.weighted(&[(4, 70), (11, 30)]),
+            Status::OnHold => *rng.weighted(&[(6, 40), (10, 45), (7, 15)]),
+            Status::Solved => *rng.weighted(&[(2, 70), (12, 30)]),
+            Status::Cancelled => *rng.weighted(&[(3, 45), (5, 10), (MERGED, 45)]),
+        },
+    };
+    let mergeable = ticket.index > 0 && ticket.case == Case::Plain && !world.long_threads.contains(&ticket.index);
+    (queue, if state == MERGED && !mergeable { 3 } else { state })
+}
+
+/// The index of the ticket a merged ticket went into: the closest earlier ticket not merged itself.
+fn merge_target(world: &World, index: u64) -> u64 {
+    let mut k = index.saturating_sub(1);
+    while k > 0 {
+        let mut rng = world.rng(tag(b"otrs ticket"), k);
+        if queue_and_state(world, &world.ticket(k), &mut rng).1 != MERGED {
+            break;
+        }
+        k -= 1;
+    }
+    k
+}
+
+/// The ticket number: creation date, system id 10, counter.
+fn ticket_number(ticket: &Ticket) -> String {
+    let (y, m, d) = super::ymd(ticket.created);
+    format!("{y:04}{m:02}{d:02}10{:06}", ticket.index + 1)
+}
+
 fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket) -> io::Result<()> {
     let mut rng = world.rng(tag(b"otrs ticket"), ticket.index);
     let id = ticket.index as i64 + 1;
@@ -846,25 +968,12 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
         None => ticket.sender_email.clone().unwrap_or_default(),
     };
     let customer_name = customer.as_ref().map_or_else(|| customer_address.clone(), |c| c.name.clone());
-    let queue: i64 = match ticket.team {
-        _ if ticket.status == Status::New && rng.percent(3) => 2,
-        0 => 5,
-        1 => 6,
-        _ if ticket.topic == super::text::Topic::Hardware => 8,
-        _ => 7,
-    };
-    let state: i64 = match (ticket.status, ticket.case) {
-        (Status::InProgress, Case::CustomOpen) => 11,
-        (Status::OnHold, Case::CustomPending) => 10,
-        _ => match ticket.status {
-            Status::New => 1,
-            Status::InProgress => *rng.weighted(&[(4, 70), (11, 30)]),
-            Status::OnHold => *rng.weighted(&[(6, 40), (10, 45), (7, 15)]),
-            Status::Solved => *rng.weighted(&[(2, 70), (12, 30)]),
-            Status::Cancelled => *rng.weighted(&[(3, 60), (5, 10), (9, 30)]),
-        },
-    };
-    let merged = state == 9;
+    let (queue, state) = queue_and_state(world, ticket, &mut rng);
+    let merged = state == MERGED;
+    // A merged ticket's articles (and the history rows and time accounting of those articles)
+    // were moved to the ticket it was merged into.
+    let main = merged.then(|| merge_target(world, ticket.index));
+    let main_id = main.map_or(id, |k| k as i64 + 1);
     let priority: i64 = match ticket.priority {
         0 => *rng.weighted(&[(3, 60), (2, 30), (1, 10)]),
         1 => 3,
@@ -877,8 +986,7 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
         None => 1,
     };
     let owner = ticket.agent.map_or(ROOT, agent_id);
-    let (y, m, d) = super::ymd(ticket.created);
-    let tn = format!("{y:04}{m:02}{d:02}10{:06}", ticket.index + 1);
+    let tn = ticket_number(ticket);
     let last_at = ticket.messages.last().map_or(ticket.created, |m| m.at);
     let pending = STATES[state as usize - 1].1 == 4 || STATES[state as usize - 1].1 == 5;
     let until = if pending { last_at + rng.range(DAY, 10 * DAY) } else { 0 };
@@ -902,14 +1010,20 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
     }
     // Znuny cuts the title to the column's 255 characters (the articles keep the whole subject).
     let title: String = mb3(&ticket.subject).chars().take(255).collect();
+    // An SLA only with a service it is offered for (service_sla).
+    let service = rng.percent(25).then(|| rng.range(1, SERVICES.len() as i64));
+    let sla = service.and_then(|s| {
+        let slas = admin::slas_of(s);
+        (!slas.is_empty() && rng.percent(70)).then(|| slas[rng.index(slas.len())])
+    });
     let mut row = t.get("ticket").row(id);
     row.text("tn", Some(&tn))
         .text("title", Some(&title))
         .rel("queue_id", Some(queue))
         .rel("ticket_lock_id", Some(if open && ticket.agent.is_some() { 2 } else { 1 }))
         .rel("type_id", Some(type_id))
-        .rel("service_id", rng.percent(20).then(|| rng.range(1, SERVICES.len() as i64)))
-        .rel("sla_id", rng.percent(20).then(|| rng.range(1, 2)))
+        .rel("service_id", service)
+        .rel("sla_id", sla)
         .rel("user_id", Some(owner))
         .rel("responsible_user_id", Some(if rng.percent(80) { owner } else { ROOT }))
         .rel("ticket_priority_id", Some(priority))
@@ -972,21 +1086,39 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
         let text = if rng.percent(30) { format!("{hours}").replace('.', ",") } else { format!("{hours}") };
         values.push((8, Some(text), None, None));
     }
+    // Technical tickets: some run in the hardware-replacement process (its internal dynamic fields
+    // hold the process and activity entity ids); many are linked to the configuration item
+    // concerned, as are a few others.
+    let mut prng = world.rng(tag(b"otrs process"), ticket.index);
+    let technical = matches!(queue, 7 | 8);
+    if technical && prng.percent(40) {
+        let process = admin::process_entities(world);
+        let activity = if ticket.status.closed() { &process.activities[1] } else { &process.activities[0] };
+        values.push((admin::FIELD_PROCESS, Some(process.process.clone()), None, None));
+        values.push((admin::FIELD_ACTIVITY, Some(activity.clone()), None, None));
+    }
     for (field, text_value, date, integer) in values {
-        t.get("dynamic_field_value")
-            .row(next.value)
-            .rel("field_id", Some(field))
-            .int("object_id", id)
-            .text("value_text", text_value.as_deref())
-            .naive("value_date", date)
-            .int_opt("value_int", integer)
-            .finish()?;
-        next.value += 1;
+        write_value(t, next, field, id, text_value.as_deref(), date, integer)?;
+    }
+    if (technical && prng.percent(50)) || prng.percent(5) {
+        let item = 1 + prng.below(admin::configitem_count(world)) as i64;
+        link(
+            t,
+            next,
+            admin::LINK_TICKET,
+            id,
+            admin::LINK_CONFIG_ITEM,
+            item,
+            admin::LINK_RELEVANT_TO,
+            ticket.created,
+            owner,
+        )?;
     }
 
     // History: creation.
     let history = |t: &mut Tables,
                    next: &mut Next,
+                   on: i64,
                    name: &str,
                    kind: &str,
                    article: Option<i64>,
@@ -998,7 +1130,7 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
         let mut row = t.get("ticket_history").row(next.history);
         row.text("name", Some(name))
             .rel("history_type_id", Some(type_id_h))
-            .rel("ticket_id", Some(id))
+            .rel("ticket_id", Some(on))
             .rel("article_id", article)
             .rel("type_id", Some(type_id))
             .rel("queue_id", Some(queue))
@@ -1016,6 +1148,7 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
     history(
         t,
         next,
+        id,
         &format!("%%{tn}%%{}%%3 normal%%new%%{id}", QUEUES[queue as usize - 1].0),
         "NewTicket",
         None,
@@ -1042,6 +1175,7 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
                 history(
                     t,
                     next,
+                    id,
                     &format!("%%{}%%{owner}", world.agent(ticket.agent.unwrap_or(0)).login),
                     "OwnerUpdate",
                     None,
@@ -1053,6 +1187,7 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
             history(
                 t,
                 next,
+                id,
                 &format!("%%{}%%{}%%", STATES[current_state as usize - 1].0, STATES[new_state as usize - 1].0),
                 "StateUpdate",
                 None,
@@ -1065,6 +1200,7 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
                 history(
                     t,
                     next,
+                    id,
                     &format!("%%{}", super::rfc3339(until).replace('T', " ").trim_end_matches('Z')),
                     "SetPendingTime",
                     None,
@@ -1073,17 +1209,28 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
                     by,
                 )?;
             }
-            if merged && status == ticket.status {
+            if let Some(main) = main.filter(|_| status == ticket.status) {
+                let main_tn = ticket_number(&world.ticket(main));
                 history(
                     t,
                     next,
-                    &format!("%%Merged%%{}%%", ticket.index.saturating_sub(1).max(1)),
+                    id,
+                    &format!("%%{tn}%%{id}%%{main_tn}%%{main_id}"),
                     "Merged",
                     None,
                     current_state,
                     at,
                     by,
                 )?;
+                // The note TicketMerge adds to the merged ticket, and the link from the main ticket.
+                let note = next.article;
+                next.article += 1;
+                let from = mailbox(&world.agent(ticket.agent.unwrap_or(0)).name, SYSTEM_ADDRESS);
+                write_article(t, note, id, (SENDER_AGENT, CHANNEL_INTERNAL, 1), None, at, by)?;
+                let body = format!("Merged Ticket {tn} to {main_tn}.");
+                write_mime(t, note, &from, "", "Ticket Merged", None, None, Some(&body), at, by)?;
+                history(t, next, id, "%%", "AddNote", Some(note), current_state, at, by)?;
+                link(t, next, admin::LINK_TICKET, main_id, admin::LINK_TICKET, id, admin::LINK_PARENT_CHILD, at, by)?;
             }
             continue;
         }
@@ -1153,43 +1300,17 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
         );
         let first_header = first_message_id.get_or_insert_with(|| message_header.clone()).clone();
         let plain = body.text.as_deref().map(|t| mb3(t).into_owned());
-        let (y, m, d) = super::ymd(at);
-        let mut row = t.get("article").row(article);
-        row.rel("ticket_id", Some(id))
-            .rel("article_sender_type_id", Some(sender))
-            .rel("communication_channel_id", Some(channel))
-            .int("is_visible_for_customer", visible)
-            .int("search_index_needs_rebuild", 0)
-            .text("insert_fingerprint", (sender == SENDER_CUSTOMER).then(|| arng.hex(32)).as_deref())
-            .naive("create_time", Some(at))
-            .rel("create_by", Some(by))
-            .naive("change_time", Some(at))
-            .rel("change_by", Some(by));
-        row.finish()?;
-        let mut row = t.get("article_data_mime").row(article);
-        row.rel("article_id", Some(article))
-            .text("a_from", Some(&mb3(&from)))
-            .text("a_reply_to", None)
-            .text("a_to", Some(&mb3(&to)))
-            .text("a_cc", (message.ordinal == 0 && arng.percent(5)).then_some("\"Team Lead\" <lead@helpdesk.example>"))
-            .text("a_bcc", None)
-            .text("a_subject", Some(&subject))
-            .text("a_message_id", (channel == CHANNEL_EMAIL).then_some(message_header.as_str()))
-            .text("a_in_reply_to", (message.ordinal > 0 && channel == CHANNEL_EMAIL).then_some(first_header.as_str()))
-            .text("a_references", (message.ordinal > 0 && channel == CHANNEL_EMAIL).then_some(first_header.as_str()))
-            .text("a_content_type", Some("text/plain; charset=utf-8"))
-            .text("a_body", plain.as_deref())
-            .int("incoming_time", at)
-            .text("content_path", Some(&format!("{y:04}/{m:02}/{d:02}")))
-            .naive("create_time", Some(at))
-            .rel("create_by", Some(by))
-            .naive("change_time", Some(at))
-            .rel("change_by", Some(by));
-        row.finish()?;
+        let fingerprint = (sender == SENDER_CUSTOMER).then(|| arng.hex(32));
+        write_article(t, article, main_id, (sender, channel, visible), fingerprint.as_deref(), at, by)?;
+        let cc = (message.ordinal == 0 && arng.percent(5)).then_some("\"Team Lead\" <lead@helpdesk.example>");
+        let ids = (channel == CHANNEL_EMAIL)
+            .then(|| (message_header.as_str(), (message.ordinal > 0).then_some(first_header.as_str())));
+        write_mime(t, article, &from, &to, &subject, cc, ids, plain.as_deref(), at, by)?;
         write_attachments(t, next, article, at, by, rich, &body, &files)?;
         history(
             t,
             next,
+            main_id,
             &format!("%%{}", if sender == SENDER_CUSTOMER { customer_address.trim() } else { "" }),
             history_kind,
             Some(article),
@@ -1197,7 +1318,155 @@ fn write_ticket(world: &World, t: &mut Tables, next: &mut Next, ticket: &Ticket)
             at,
             by,
         )?;
+        let ordinal = combine(ticket.index, message.ordinal as u64);
+        if matches!(message.kind, Kind::AgentReply | Kind::Note) {
+            let mut trng = world.rng(tag(b"otrs time"), ordinal);
+            if trng.percent(35) {
+                let units = trng.range(1, 12) * 5;
+                t.get("time_accounting")
+                    .row(next.accounting)
+                    .rel("ticket_id", Some(main_id))
+                    .rel("article_id", Some(article))
+                    .float("time_unit", units as f64)
+                    .naive("create_time", Some(at))
+                    .rel("create_by", Some(by))
+                    .naive("change_time", Some(at))
+                    .rel("change_by", Some(by))
+                    .finish()?;
+                next.accounting += 1;
+                history(
+                    t,
+                    next,
+                    main_id,
+                    &format!("%%{units}"),
+                    "TimeAccounting",
+                    Some(article),
+                    current_state,
+                    at,
+                    by,
+                )?;
+            }
+        }
+        if matches!(message.kind, Kind::Request | Kind::CustomerReply) {
+            let mut srng = world.rng(tag(b"otrs sentiment"), ordinal);
+            if srng.percent(30) {
+                let value = *srng.weighted(&[("positive", 30), ("neutral", 50), ("negative", 20)]);
+                write_value(t, next, admin::FIELD_SENTIMENT, article, Some(value), None, None)?;
+            }
+        }
     }
+    Ok(())
+}
+
+/// A `dynamic_field_value` row.
+fn write_value(
+    t: &mut Tables,
+    next: &mut Next,
+    field: i64,
+    object: i64,
+    text: Option<&str>,
+    date: Option<i64>,
+    integer: Option<i64>,
+) -> io::Result<()> {
+    t.get("dynamic_field_value")
+        .row(next.value)
+        .rel("field_id", Some(field))
+        .int("object_id", object)
+        .text("value_text", text)
+        .naive("value_date", date)
+        .int_opt("value_int", integer)
+        .finish()?;
+    next.value += 1;
+    Ok(())
+}
+
+/// An `article` row.
+fn write_article(
+    t: &mut Tables,
+    article: i64,
+    ticket: i64,
+    (sender, channel, visible): (i64, i64, i64),
+    fingerprint: Option<&str>,
+    at: i64,
+    by: i64,
+) -> io::Result<()> {
+    let mut row = t.get("article").row(article);
+    row.rel("ticket_id", Some(ticket))
+        .rel("article_sender_type_id", Some(sender))
+        .rel("communication_channel_id", Some(channel))
+        .int("is_visible_for_customer", visible)
+        .int("search_index_needs_rebuild", 0)
+        .text("insert_fingerprint", fingerprint)
+        .naive("create_time", Some(at))
+        .rel("create_by", Some(by))
+        .naive("change_time", Some(at))
+        .rel("change_by", Some(by));
+    row.finish()
+}
+
+/// An `article_data_mime` row; `ids` are the Message-ID and the first message's id (In-Reply-To
+/// and References) of a mail.
+#[allow(clippy::too_many_arguments)]
+fn write_mime(
+    t: &mut Tables,
+    article: i64,
+    from: &str,
+    to: &str,
+    subject: &str,
+    cc: Option<&str>,
+    ids: Option<(&str, Option<&str>)>,
+    body: Option<&str>,
+    at: i64,
+    by: i64,
+) -> io::Result<()> {
+    let (y, m, d) = super::ymd(at);
+    let mut row = t.get("article_data_mime").row(article);
+    row.rel("article_id", Some(article))
+        .text("a_from", Some(&mb3(from)))
+        .text("a_reply_to", None)
+        .text("a_to", Some(&mb3(to)))
+        .text("a_cc", cc)
+        .text("a_bcc", None)
+        .text("a_subject", Some(subject))
+        .text("a_message_id", ids.map(|(id, _)| id))
+        .text("a_in_reply_to", ids.and_then(|(_, first)| first))
+        .text("a_references", ids.and_then(|(_, first)| first))
+        .text("a_content_type", Some("text/plain; charset=utf-8"))
+        .text("a_body", body)
+        .int("incoming_time", at)
+        .text("content_path", Some(&format!("{y:04}/{m:02}/{d:02}")))
+        .naive("create_time", Some(at))
+        .rel("create_by", Some(by))
+        .naive("change_time", Some(at))
+        .rel("change_by", Some(by));
+    row.finish()
+}
+
+/// A `link_relation` row (valid), from `(source object, key)` to `(target object, key)`.
+#[allow(clippy::too_many_arguments)]
+fn link(
+    t: &mut Tables,
+    next: &mut Next,
+    source_object: i64,
+    source: i64,
+    target_object: i64,
+    target: i64,
+    type_id: i64,
+    at: i64,
+    by: i64,
+) -> io::Result<()> {
+    t.get("link_relation")
+        .row(next.link)
+        .rel("source_object_id", Some(source_object))
+        .text("source_key", Some(&source.to_string()))
+        .rel("target_object_id", Some(target_object))
+        .text("target_key", Some(&target.to_string()))
+        .rel("type_id", Some(type_id))
+        .rel("state_id", Some(admin::LINK_VALID))
+        .naive("create_time", Some(at))
+        .rel("create_by", Some(by))
+        .finish()?;
+    next.link += 1;
     Ok(())
 }
 
