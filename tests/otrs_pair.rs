@@ -217,6 +217,25 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         }
     }
     assert!(with_company > 0, "customers belong to companies");
+    // Customer dynamic fields (stored under dynamic_field_obj_id_name) as contact attributes.
+    let names: HashMap<i64, String> = records(&db.dir, "dynamic_field_obj_id_name")
+        .into_iter()
+        .filter(|n| n["object_type"] == "CustomerUser")
+        .map(|n| (n["object_id"].as_i64().unwrap(), n["object_name"].as_str().unwrap().to_owned()))
+        .collect();
+    let mut segments = 0;
+    for value in records(&db.dir, "dynamic_field_value").iter().filter(|v| v["field_id"] == 11 || v["field_id"] == 12) {
+        let login = &names[&value["object_id"].as_i64().unwrap()];
+        let Some(contact) = contacts.values().find(|c| c["external_id"] == json!(login)) else { continue };
+        let attributes = &contact["custom_attributes"];
+        if value["field_id"] == 11 {
+            segments += 1;
+            assert_eq!(attributes["DynamicField_CustomerSegment"], value["value_text"], "segment of {login}");
+        } else {
+            assert_eq!(attributes["DynamicField_KeyAccount"], json!(value["value_int"] == 1), "key account of {login}");
+        }
+    }
+    assert!(segments > 0, "customer dynamic fields are on contacts");
 
     // --- Conversations: one per ticket that could migrate, field by field.
     let conversations: HashMap<i64, &Value> = dump["conversations"]
@@ -308,7 +327,13 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
             .iter()
             .filter(|o| o["object"] == "part")
             .flat_map(|o| o["reasons"].as_array().unwrap())
-            .filter(|r| r["ids"].as_array().unwrap().iter().any(|i| thread.iter().any(|a| i.as_str() == Some(a["id"].to_string().as_str()))))
+            .filter(|r| {
+                r["ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|i| thread.iter().any(|a| i.as_str() == Some(a["id"].to_string().as_str())))
+            })
             .collect();
         assert_eq!(parts.len(), thread.len(), "articles of ticket {id}: {reasons:#?}");
         for (part, article) in parts.iter().zip(&thread) {

@@ -60,6 +60,15 @@ impl Engine {
         }
     }
 
+    /// SQL that compares and sorts a text expression by its bytes (UTF-8 order), not by the
+    /// column's collation.
+    pub fn bytewise(self, expression: &str) -> String {
+        match self {
+            Engine::MySql => format!("CAST({expression} AS BINARY)"),
+            Engine::Postgres => format!("({expression}) COLLATE \"C\""),
+        }
+    }
+
     /// The name people know the engine by.
     pub fn name(self) -> &'static str {
         match self {

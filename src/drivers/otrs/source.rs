@@ -958,11 +958,14 @@ impl Source for OtrsSource {
         limit: usize,
     ) -> Result<Batch, DriverError> {
         let definition = self.object(object)?.clone();
-        let key = definition.key_sql();
+        let text_key = definition.text_key && definition.name != "article_data_mime_attachment";
+        // Text keys page in byte order on both engines, whatever the columns' collation, so the
+        // same data is read (and written) in the same order from MySQL and PostgreSQL.
+        let key = if text_key { self.db.engine().bytewise(&definition.key_sql()) } else { definition.key_sql() };
         let (condition, params) = match after {
             None => ("1 = 1".to_owned(), vec![]),
-            Some(cursor) if definition.text_key && definition.name != "article_data_mime_attachment" => {
-                (format!("{key} > ?"), vec![Param::Text(cursor.0.clone())])
+            Some(cursor) if text_key => {
+                (format!("{key} > {}", self.db.engine().bytewise("?")), vec![Param::Text(cursor.0.clone())])
             }
             Some(cursor) => {
                 let last: i64 = cursor.0.parse().map_err(|_| DriverError::StaleCursor {
