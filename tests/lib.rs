@@ -13,6 +13,7 @@ mod odoo_attachments;
 mod odoo_pair;
 mod odoo_source;
 mod odoo_versions;
+mod otrs_inventory;
 mod otrs_pair;
 mod otrs_source;
 mod otrs_sql;

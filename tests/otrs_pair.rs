@@ -217,6 +217,18 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         }
     }
     assert!(with_company > 0, "customers belong to companies");
+    // Configuration items that belong to a company are listed on it; the others are not.
+    let with_items: Vec<&&Value> =
+        companies.values().filter(|c| c["custom_attributes"]["otrs_config_items__c"] != json!("(none)")).collect();
+    assert!(!with_items.is_empty(), "some companies own configuration items");
+    let numbers: Vec<String> =
+        records(&db.dir, "configitem").iter().map(|i| i["configitem_number"].as_str().unwrap().to_owned()).collect();
+    for company in &with_items {
+        for item in company["custom_attributes"]["otrs_config_items__c"].as_str().unwrap().split("; ") {
+            let number = item.split(' ').next().unwrap();
+            assert!(numbers.iter().any(|n| n == number), "{item} on {}", company["name"]);
+        }
+    }
     // Customer dynamic fields (stored under dynamic_field_obj_id_name) as contact attributes.
     let names: HashMap<i64, String> = records(&db.dir, "dynamic_field_obj_id_name")
         .into_iter()

@@ -59,6 +59,7 @@ impl InventoryCommand {
         let lock = prepared.schemas.source.clone().unwrap_or_default();
         let endpoint = &prepared.spec.source;
         let page = endpoint.batch.as_ref().map_or(DEFAULT_PAGE, |batch| batch.value.max(1) as usize);
+        let mut documents = Vec::new();
         let (mut source, description, rebuild): (Box<dyn Source + Send>, String, Option<RebuildByHand>) =
             match endpoint.driver.value.as_str() {
                 "odoo" => {
@@ -73,6 +74,18 @@ impl InventoryCommand {
                     let description =
                         format!("Odoo {} (database `{}`)", odoo.version().server_version, odoo.database());
                     (Box::new(odoo), description, Some(rebuild))
+                }
+                "otrs" => {
+                    let otrs = match crate::cli::prepared::connect_otrs(endpoint, &prepared.sources) {
+                        Ok(otrs) => otrs,
+                        Err(message) => return fail(&format!("cannot read the OTRS source: {message}")),
+                    };
+                    documents = match otrs.documents() {
+                        Ok(documents) => documents,
+                        Err(error) => return fail(&format!("cannot read what to rebuild by hand: {error}")),
+                    };
+                    let description = format!("an OTRS database ({}, {})", otrs.found().flavour, otrs.found().server);
+                    (Box::new(otrs), description, None)
                 }
                 driver => match prepared.open_source() {
                     Ok(source) => (source, format!("the {driver} source"), None),
@@ -117,6 +130,7 @@ impl InventoryCommand {
             source: description,
             sections,
             rebuild,
+            documents,
         };
         let text = match self.format {
             InventoryFormat::Markdown => to_markdown(&inventory),

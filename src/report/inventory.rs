@@ -31,6 +31,27 @@ pub struct Inventory {
     /// Odoo only: configuration to rebuild by hand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rebuild: Option<RebuildByHand>,
+    /// Documents the source driver writes from the system's own configuration (OTRS: processes,
+    /// statistics, configuration items, queue access by role).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+}
+
+/// A table the source driver reads from the system's configuration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Document {
+    /// A stable key (`processes`).
+    pub key: String,
+    /// The heading.
+    pub title: String,
+    /// What the table is and what to do with it.
+    pub intro: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// One text per column.
+    pub rows: Vec<Vec<String>>,
+    /// What could not be read or is worth knowing.
+    pub notes: Vec<String>,
 }
 
 /// One `inventory:` section, evaluated.
@@ -141,6 +162,9 @@ pub fn to_markdown(inventory: &Inventory) -> String {
         );
         let _ = writeln!(out, "- Mail aliases to rebuild by hand: {}", rebuild.aliases.len());
     }
+    for document in &inventory.documents {
+        let _ = writeln!(out, "- {}: {}", inline(&document.title), document.rows.len());
+    }
     for section in &inventory.sections {
         let _ = writeln!(out, "\n## {}\n", inline(&section.title));
         let _ = writeln!(out, "From `{}` (section `{}`).\n", section.object, section.key);
@@ -208,6 +232,21 @@ pub fn to_markdown(inventory: &Inventory) -> String {
         if !rebuild.notes.is_empty() {
             out.push('\n');
             for note in &rebuild.notes {
+                let _ = writeln!(out, "Note: {}", inline(note));
+            }
+        }
+    }
+    for document in &inventory.documents {
+        let _ = writeln!(out, "\n## {}\n", inline(&document.title));
+        let _ = writeln!(out, "{}\n", inline(&document.intro));
+        if document.rows.is_empty() {
+            out.push_str("None.\n");
+        } else {
+            table(&mut out, &document.columns, &document.rows);
+        }
+        if !document.notes.is_empty() {
+            out.push('\n');
+            for note in &document.notes {
                 let _ = writeln!(out, "Note: {}", inline(note));
             }
         }

@@ -10,6 +10,7 @@
 pub mod convert;
 pub mod db;
 pub mod model;
+pub mod rebuild;
 pub mod source;
 
 pub use db::Engine;

@@ -105,6 +105,8 @@ pub enum Virtual {
     Dynamic(DynamicField),
     /// Damaged or repaired text of this record.
     TextIssues,
+    /// `customer_company.config_items`: the CMDB items that belong to the company.
+    ConfigItems,
 }
 
 /// Where a field's value comes from.
@@ -523,6 +525,17 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 ]);
             }
             "article_data_mime_attachment" => add_attachment_fields(&mut fields),
+            "customer_company" if columns.contains_key("configitem") && columns.contains_key("xml_storage") => {
+                let mut items = virtual_field(
+                    "config_items",
+                    Virtual::ConfigItems,
+                    FieldType::Text,
+                    "Configuration items",
+                    "CMDB items whose current version names this company (`NUMBER NAME (CLASS)`)",
+                );
+                items.1.schema.many = true;
+                fields.extend([items]);
+            }
             _ => {}
         }
         if let Some(object_type) = dynamic_object_type(blueprint.name) {

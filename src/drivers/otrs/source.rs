@@ -68,6 +68,8 @@ pub struct Found {
 #[derive(Debug)]
 pub struct OtrsSource {
     db: Db,
+    /// The tables and columns found at connect.
+    pub(super) columns: Columns,
     objects: BTreeMap<String, Object>,
     dynamic: Vec<DynamicField>,
     zone: TimeZone,
@@ -266,7 +268,7 @@ impl OtrsSource {
         );
         let objects = model::build(engine, &columns, &dynamic);
         let found = Found { flavour, server: server_text, zone: zone_text, storage, modules };
-        Ok(OtrsSource { db, objects, dynamic, zone, article_dir, found, notes })
+        Ok(OtrsSource { db, columns, objects, dynamic, zone, article_dir, found, notes })
     }
 
     /// What was found at connect.
@@ -284,11 +286,11 @@ impl OtrsSource {
         &self.dynamic
     }
 
-    fn query(&self, sql: &str, params: Vec<Param>) -> Result<Vec<Vec<Cell>>, DriverError> {
+    pub(super) fn query(&self, sql: &str, params: Vec<Param>) -> Result<Vec<Vec<Cell>>, DriverError> {
         self.db.query(sql, params).map_err(|e| remote(format!("{e} (in: {})", first_words(sql))))
     }
 
-    fn object(&self, name: &str) -> Result<&Object, DriverError> {
+    pub(super) fn object(&self, name: &str) -> Result<&Object, DriverError> {
         self.objects.get(name).ok_or_else(|| DriverError::UnknownObject {
             object: name.to_owned(),
             known: self.objects.keys().cloned().collect(),
@@ -398,6 +400,14 @@ impl OtrsSource {
             .collect();
         let dynamic_values =
             if dynamic.is_empty() { HashMap::new() } else { self.dynamic_values(object, &dynamic, &keys)? };
+        let mut config_items: HashMap<String, Vec<Value>> = HashMap::new();
+        if wants(&|v| matches!(v, Virtual::ConfigItems)) {
+            for item in self.config_items()? {
+                for company in &item.companies {
+                    config_items.entry(company.to_lowercase()).or_default().push(Value::text(item.label()));
+                }
+            }
+        }
         for (index, record) in records.iter_mut().enumerate() {
             let key = key_text(&record.id);
             for (position, slot) in slots.iter().enumerate() {
@@ -428,6 +438,9 @@ impl OtrsSource {
                             });
                         }
                         if df.many() { Value::list(cleaned) } else { cleaned.into_iter().next().unwrap_or(Value::Null) }
+                    }
+                    Virtual::ConfigItems => {
+                        Value::list(config_items.get(&key.to_lowercase()).cloned().unwrap_or_default())
                     }
                     Virtual::TextIssues => Value::Null,
                 };
