@@ -326,3 +326,20 @@ async fn damaged_text_is_reported_per_record_and_twice_encoded_text_repaired() {
     assert!(issue.starts_with("title: characters OTRS could not store"), "{issue}");
     assert_eq!(by_id["3"].values[1], Value::Null, "a clean record has no issues");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flavour_is_told_by_the_tables_and_columns_found() {
+    let db = database(Engine::Postgres, 4, 3, ArticleStorage::Db, "UTC").await;
+    let flavour = |db: &OtrsDatabase| connect(db, false).found().flavour.clone();
+    assert_eq!(flavour(&db), "Znuny 7.x schema (permission_groups, ticket_state.color)");
+    crate::support::otrs::load(Engine::Postgres, &db.url, "ALTER TABLE ticket_state DROP COLUMN color;\n").await;
+    assert_eq!(flavour(&db), "Znuny 6.1–6.5 schema (permission_groups)");
+    crate::support::otrs::load(Engine::Postgres, &db.url, "ALTER TABLE permission_groups RENAME TO groups;\n").await;
+    assert_eq!(flavour(&db), "OTRS 6 / Znuny LTS 6.0 schema (groups)");
+    // The group object reads whichever table there is.
+    let mut source = connect(&db, false);
+    let (fields, groups) = read_all(&mut source, "permission_groups");
+    assert!(groups.values().any(|g| field(&fields, g, "name") == &Value::text("users")), "{groups:?}");
+    crate::support::otrs::load(Engine::Postgres, &db.url, "ALTER TABLE groups RENAME TO groups_table;\n").await;
+    assert_eq!(flavour(&db), "OTOBO 10/11 schema (groups_table)");
+}
