@@ -343,3 +343,25 @@ async fn the_flavour_is_told_by_the_tables_and_columns_found() {
     crate::support::otrs::load(Engine::Postgres, &db.url, "ALTER TABLE groups RENAME TO groups_table;\n").await;
     assert_eq!(flavour(&db), "OTOBO 10/11 schema (groups_table)");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queues_and_services_know_their_parent_by_name() {
+    let db = database(Engine::MySql, 4, 3, ArticleStorage::Db, "UTC").await;
+    let mut source = connect(&db, false);
+    for object in ["queue", "service"] {
+        let (fields, records) = read_all(&mut source, object);
+        let name_of = |id: &Value| {
+            records.values().find(|r| &r.id == id).map(|r| field(&fields, r, "name").as_str().unwrap().to_owned())
+        };
+        let mut nested = 0;
+        for record in records.values() {
+            let name = field(&fields, record, "name").as_str().unwrap().to_owned();
+            let parent = name_of(field(&fields, record, "parent_id"));
+            let top = name_of(field(&fields, record, "top_id"));
+            assert_eq!(parent.as_deref(), name.rsplit_once("::").map(|(p, _)| p), "{object} {name}");
+            assert_eq!(top.as_deref(), Some(name.split("::").next().unwrap()), "{object} {name}");
+            nested += usize::from(parent.is_some());
+        }
+        assert!(nested > 0, "some {object} records are nested");
+    }
+}

@@ -107,6 +107,10 @@ pub enum Virtual {
     TextIssues,
     /// `customer_company.config_items`: the CMDB items that belong to the company.
     ConfigItems,
+    /// `queue.parent_id`, `service.parent_id`: the record named by the name before the last `::`.
+    Parent,
+    /// `queue.top_id`, `service.top_id`: the record named by the name before the first `::`.
+    Top,
 }
 
 /// Where a field's value comes from.
@@ -525,6 +529,27 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 ]);
             }
             "article_data_mime_attachment" => add_attachment_fields(&mut fields),
+            "queue" | "service" => {
+                let what = if blueprint.name == "queue" { "queue" } else { "service" };
+                for (name, origin, label, note) in [
+                    (
+                        "parent_id",
+                        Virtual::Parent,
+                        "Parent",
+                        format!("The {what} whose name is this one's up to the last `::`"),
+                    ),
+                    (
+                        "top_id",
+                        Virtual::Top,
+                        "Top level",
+                        format!("The {what} whose name is this one's up to the first `::` (itself at the top)"),
+                    ),
+                ] {
+                    let mut relation = virtual_field(name, origin, FieldType::Relation, label, &note);
+                    relation.1.schema.target = Some(blueprint.name.to_owned());
+                    fields.extend([relation]);
+                }
+            }
             "customer_company" if columns.contains_key("configitem") && columns.contains_key("xml_storage") => {
                 let mut items = virtual_field(
                     "config_items",

@@ -400,6 +400,26 @@ impl OtrsSource {
             .collect();
         let dynamic_values =
             if dynamic.is_empty() { HashMap::new() } else { self.dynamic_values(object, &dynamic, &keys)? };
+        // Hierarchy by name (`Support::Billing` is under `Support`): the whole (small) table.
+        let mut by_name: HashMap<String, i64> = HashMap::new();
+        let mut names: HashMap<i64, String> = HashMap::new();
+        if wants(&|v| matches!(v, Virtual::Parent | Virtual::Top)) {
+            for row in self.query(&format!("SELECT id, name FROM {}", object.table), vec![])? {
+                if let (Some(id), Some(name)) = (row[0].int(), row[1].text()) {
+                    by_name.insert(name.clone(), id);
+                    names.insert(id, name);
+                }
+            }
+        }
+        let hierarchy = |key: &str, top: bool| -> Value {
+            let Some(name) = key.parse::<i64>().ok().and_then(|id| names.get(&id)) else { return Value::Null };
+            let cut = if top { name.find("::") } else { name.rfind("::") };
+            match cut {
+                Some(at) => by_name.get(&name[..at]).map_or(Value::Null, |id| Value::Int(*id)),
+                None if top => key.parse().map_or(Value::Null, Value::Int),
+                None => Value::Null,
+            }
+        };
         let mut config_items: HashMap<String, Vec<Value>> = HashMap::new();
         if wants(&|v| matches!(v, Virtual::ConfigItems)) {
             for item in self.config_items()? {
@@ -439,6 +459,8 @@ impl OtrsSource {
                         }
                         if df.many() { Value::list(cleaned) } else { cleaned.into_iter().next().unwrap_or(Value::Null) }
                     }
+                    Virtual::Parent => hierarchy(&key, false),
+                    Virtual::Top => hierarchy(&key, true),
                     Virtual::ConfigItems => {
                         Value::list(config_items.get(&key.to_lowercase()).cloned().unwrap_or_default())
                     }
