@@ -364,4 +364,15 @@ async fn queues_and_services_know_their_parent_by_name() {
         }
         assert!(nested > 0, "some {object} records are nested");
     }
+    // A service's SLAs are the service_sla rows.
+    let (fields, services) = read_all(&mut source, "service");
+    let pairs = records(&db.dir, "service_sla");
+    for service in services.values() {
+        let want: Vec<Value> = pairs
+            .iter()
+            .filter(|p| Value::Int(p["service_id"].as_i64().unwrap()) == service.id)
+            .map(|p| Value::Int(p["sla_id"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(field(&fields, service, "sla_ids"), &Value::list(want), "SLAs of service {:?}", service.id);
+    }
 }

@@ -111,6 +111,8 @@ pub enum Virtual {
     Parent,
     /// `queue.top_id`, `service.top_id`: the record named by the name before the first `::`.
     Top,
+    /// `service.sla_ids`: the SLAs the service offers (`service_sla`).
+    ServiceSlas,
 }
 
 /// Where a field's value comes from.
@@ -548,6 +550,19 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                     let mut relation = virtual_field(name, origin, FieldType::Relation, label, &note);
                     relation.1.schema.target = Some(blueprint.name.to_owned());
                     fields.extend([relation]);
+                }
+                if blueprint.name == "service" && columns.contains_key("service_sla") && offered_names.contains(&"sla")
+                {
+                    let mut slas = virtual_field(
+                        "sla_ids",
+                        Virtual::ServiceSlas,
+                        FieldType::Relation,
+                        "SLAs",
+                        "The SLAs this service offers (service_sla)",
+                    );
+                    slas.1.schema.target = Some("sla".to_owned());
+                    slas.1.schema.many = true;
+                    fields.extend([slas]);
                 }
             }
             "customer_company" if columns.contains_key("configitem") && columns.contains_key("xml_storage") => {

@@ -420,6 +420,20 @@ impl OtrsSource {
                 None => Value::Null,
             }
         };
+        let mut service_slas: HashMap<String, Vec<Value>> = HashMap::new();
+        if wants(&|v| matches!(v, Virtual::ServiceSlas)) {
+            for chunk in keys.chunks(IN_CHUNK) {
+                let sql = format!(
+                    "SELECT service_id, sla_id FROM service_sla WHERE service_id IN ({}) ORDER BY service_id, sla_id",
+                    placeholders(chunk.len())
+                );
+                for row in self.query(&sql, chunk.iter().map(param_of).collect())? {
+                    if let (Some(service), Some(sla)) = (row[0].int(), row[1].int()) {
+                        service_slas.entry(service.to_string()).or_default().push(Value::Int(sla));
+                    }
+                }
+            }
+        }
         let mut config_items: HashMap<String, Vec<Value>> = HashMap::new();
         if wants(&|v| matches!(v, Virtual::ConfigItems)) {
             for item in self.config_items()? {
@@ -459,6 +473,7 @@ impl OtrsSource {
                         }
                         if df.many() { Value::list(cleaned) } else { cleaned.into_iter().next().unwrap_or(Value::Null) }
                     }
+                    Virtual::ServiceSlas => Value::list(service_slas.get(&key).cloned().unwrap_or_default()),
                     Virtual::Parent => hierarchy(&key, false),
                     Virtual::Top => hierarchy(&key, true),
                     Virtual::ConfigItems => {
