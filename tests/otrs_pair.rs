@@ -403,3 +403,57 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         left["companies"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delta_run_appends_an_article_that_did_not_touch_the_ticket() {
+    let db = database(Engine::Postgres, 20, 5, ArticleStorage::Db, "UTC").await;
+    let sandbox = workspace(&db).await;
+    let migration = Migration::new(&db, &sandbox);
+    let run = migration.cutover(&["run", "--quiet"]).await;
+    assert!(matches!(run.status.code(), Some(0 | 1)), "{}", show(&run));
+    // A ticket whose thread landed whole gets a customer follow-up, without a change of
+    // `ticket.change_time`: OTRS does not bump it for every article insert.
+    let dump = sandbox.dump();
+    let landed = dump["conversations"].as_array().unwrap().iter().find(|c| {
+        let id = c["custom_attributes"]["original_ticket_id__c"].as_i64().unwrap();
+        let articles = records(&db.dir, "article").iter().filter(|a| a["ticket_id"] == id).count();
+        let parts = c["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["part_type"] == "comment" || p["part_type"] == "note")
+            .count();
+        articles == parts
+    });
+    let conversation = landed.expect("a fully migrated conversation");
+    let ticket = conversation["custom_attributes"]["original_ticket_id__c"].as_i64().unwrap();
+    crate::support::otrs::load(
+        Engine::Postgres,
+        &db.url,
+        &format!(
+            "INSERT INTO article (id, ticket_id, article_sender_type_id, communication_channel_id, \
+             is_visible_for_customer, search_index_needs_rebuild, create_time, create_by, change_time, change_by) \
+             VALUES (900001, {ticket}, 3, 1, 1, 0, '2026-11-30 09:00:00', 1, '2026-11-30 09:00:00', 1);\n\
+             INSERT INTO article_data_mime (id, article_id, a_subject, a_body, a_content_type, incoming_time, \
+             content_path, create_time, create_by, change_time, change_by) VALUES (900001, 900001, 'Any news?', \
+             'Any news on this? Thanks.', 'text/plain', 0, '2026/11/30', '2026-11-30 09:00:00', 1, \
+             '2026-11-30 09:00:00', 1);\n"
+        ),
+    )
+    .await;
+    let delta = migration.cutover(&["run", "--delta", "--quiet"]).await;
+    assert!(matches!(delta.status.code(), Some(0 | 1)), "{}", show(&delta));
+    let report = migration.report().await;
+    assert_eq!(outcome(&report, "part", "created"), 1, "{report:#}");
+    assert_eq!(outcome(&report, "conversation", "created"), 0, "{report:#}");
+    let after = sandbox.dump();
+    let thread = after["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["custom_attributes"]["original_ticket_id__c"] == ticket)
+        .unwrap();
+    let last = thread["parts"].as_array().unwrap().iter().rev().find(|p| p["part_type"] == "comment").unwrap();
+    assert!(last["body"].as_str().unwrap().contains("Any news on this? Thanks."), "{last:#}");
+    assert_eq!(last["author"]["type"], json!("contact"), "{last:#}");
+}
