@@ -376,3 +376,36 @@ async fn queues_and_services_know_their_parent_by_name() {
         assert_eq!(field(&fields, service, "sla_ids"), &Value::list(want), "SLAs of service {:?}", service.id);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_article_reads_as_its_transcript() {
+    let db = database(Engine::MySql, 3, 2, ArticleStorage::Db, "UTC").await;
+    crate::support::otrs::load(
+        Engine::MySql,
+        &db.url,
+        "INSERT INTO article (id, ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer, \
+         search_index_needs_rebuild, create_time, create_by, change_time, change_by) VALUES (700, 1, 3, 4, 1, 0, \
+         '2024-02-15 10:00:00', 1, '2024-02-15 10:00:00', 1);\n\
+         INSERT INTO article_data_otrs_chat (article_id, chat_participant_id, chat_participant_name, \
+         chat_participant_type, message_text, system_generated, create_time) VALUES \
+         (700, 'Customer-1', 'Jane Doe', 'Customer', 'Hi, my VPN drops', 0, '2024-02-15 10:00:05'),\
+         (700, 'User-2', 'Max Muster', 'User', 'Which client version?', 0, '2024-02-15 10:00:41'),\
+         (700, 'System', 'System', 'System', 'Chat closed', 1, '2024-02-15 10:02:00');\n",
+    )
+    .await;
+    let mut source = connect(&db, false);
+    let fields = vec!["chat".to_owned(), "a_body".to_owned()];
+    let records =
+        tokio::task::block_in_place(|| source.read_by_ids("article", &fields, &[Value::Int(700), Value::Int(1)]))
+            .unwrap();
+    let chat = records.iter().find(|r| r.id == Value::Int(700)).unwrap();
+    assert_eq!(
+        chat.values[0],
+        Value::text(
+            "10:00:05 Jane Doe: Hi, my VPN drops\n10:00:41 Max Muster: Which client version?\n10:02:00 (system): Chat closed"
+        )
+    );
+    assert_eq!(chat.values[1], Value::Null, "a chat article has no MIME body");
+    let mail = records.iter().find(|r| r.id == Value::Int(1)).unwrap();
+    assert_eq!(mail.values[0], Value::Null, "other articles have no transcript");
+}

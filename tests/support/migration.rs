@@ -162,6 +162,12 @@ pub fn normalize(sandbox: &Sandbox) -> Value {
         let name = contact["email"].as_str().or(contact["name"].as_str()).unwrap_or("?");
         names.insert(id, format!("contact:{name}"));
     }
+    // Companies by their own id: the sandbox hands out ids in the order writes finish.
+    for company in dump["companies"].as_array().into_iter().flatten() {
+        let id = company["id"].as_str().unwrap_or_default().to_owned();
+        let name = company["company_id"].as_str().or(company["name"].as_str()).unwrap_or("?");
+        names.insert(id, format!("company:{name}"));
+    }
     let tags: HashMap<String, String> = dump["tags"]
         .as_array()
         .into_iter()

@@ -113,6 +113,8 @@ pub enum Virtual {
     Top,
     /// `service.sla_ids`: the SLAs the service offers (`service_sla`).
     ServiceSlas,
+    /// `article.chat`: the lines of a chat article (`article_data_otrs_chat`).
+    Chat,
 }
 
 /// Where a field's value comes from.
@@ -657,6 +659,15 @@ fn dynamic_field(df: &DynamicField) -> (String, Field) {
 }
 
 fn add_article_fields(fields: &mut BTreeMap<String, Field>, columns: &Columns) {
+    if columns.contains_key("article_data_otrs_chat") {
+        fields.extend([virtual_field(
+            "chat",
+            Virtual::Chat,
+            FieldType::Text,
+            "Chat transcript",
+            "A chat article's lines, `HH:MM:SS name: message` in time order; empty for other articles",
+        )]);
+    }
     if let Some(mime) = columns.get("article_data_mime") {
         for ColumnInfo { name: column, data_type, .. } in mime {
             if !MIME_COLUMNS.contains(&column.as_str()) {

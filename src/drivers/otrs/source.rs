@@ -420,6 +420,30 @@ impl OtrsSource {
                 None => Value::Null,
             }
         };
+        let mut chats: HashMap<String, String> = HashMap::new();
+        if wants(&|v| matches!(v, Virtual::Chat)) {
+            for chunk in keys.chunks(IN_CHUNK) {
+                let sql = format!(
+                    "SELECT article_id, chat_participant_name, message_text, system_generated, {} FROM \
+                     article_data_otrs_chat WHERE article_id IN ({}) ORDER BY article_id, create_time, id",
+                    self.db.engine().datetime_text("create_time"),
+                    placeholders(chunk.len())
+                );
+                for row in self.query(&sql, chunk.iter().map(param_of).collect())? {
+                    let Some(article) = row[0].int() else { continue };
+                    let time = row[4].text().unwrap_or_default();
+                    let clock = time.get(11..19).unwrap_or_default();
+                    let who =
+                        if row[3].int() == Some(1) { "(system)".to_owned() } else { row[1].text().unwrap_or_default() };
+                    let line = format!("{clock} {who}: {}", row[2].text().unwrap_or_default());
+                    let text = chats.entry(article.to_string()).or_default();
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(&line);
+                }
+            }
+        }
         let mut service_slas: HashMap<String, Vec<Value>> = HashMap::new();
         if wants(&|v| matches!(v, Virtual::ServiceSlas)) {
             for chunk in keys.chunks(IN_CHUNK) {
@@ -473,6 +497,9 @@ impl OtrsSource {
                         }
                         if df.many() { Value::list(cleaned) } else { cleaned.into_iter().next().unwrap_or(Value::Null) }
                     }
+                    Virtual::Chat => chats
+                        .get(&key)
+                        .map_or(Value::Null, |text| Value::text(clean_text("chat", text.clone(), &mut issues[index]))),
                     Virtual::ServiceSlas => Value::list(service_slas.get(&key).cloned().unwrap_or_default()),
                     Virtual::Parent => hierarchy(&key, false),
                     Virtual::Top => hierarchy(&key, true),

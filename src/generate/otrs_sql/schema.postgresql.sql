@@ -438,6 +438,19 @@ CREATE TABLE article_data_mime_plain (
 );
 CREATE INDEX article_data_mime_plain_article_id ON article_data_mime_plain (article_id);
 
+CREATE TABLE article_data_otrs_chat (
+    id bigserial NOT NULL,
+    article_id BIGINT NOT NULL,
+    chat_participant_id VARCHAR (255) NOT NULL,
+    chat_participant_name VARCHAR (255) NOT NULL,
+    chat_participant_type VARCHAR (255) NOT NULL,
+    message_text VARCHAR (3800) NOT NULL,
+    system_generated SMALLINT NOT NULL,
+    create_time timestamp(0) NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX article_data_otrs_chat_article_id ON article_data_otrs_chat (article_id);
+
 CREATE TABLE article_data_mime_attachment (
     id bigserial NOT NULL,
     article_id BIGINT NOT NULL,
@@ -948,6 +961,7 @@ ALTER TABLE article_data_mime ADD CONSTRAINT FK_article_data_mime_article_id_id 
 ALTER TABLE article_data_mime ADD CONSTRAINT FK_article_data_mime_create_by_id FOREIGN KEY (create_by) REFERENCES users (id);
 ALTER TABLE article_data_mime ADD CONSTRAINT FK_article_data_mime_change_by_id FOREIGN KEY (change_by) REFERENCES users (id);
 ALTER TABLE article_data_mime_plain ADD CONSTRAINT FK_article_data_mime_plain_article_id_id FOREIGN KEY (article_id) REFERENCES article (id);
+ALTER TABLE article_data_otrs_chat ADD CONSTRAINT FK_article_data_otrs_chat_article_id_id FOREIGN KEY (article_id) REFERENCES article (id);
 ALTER TABLE article_data_mime_plain ADD CONSTRAINT FK_article_data_mime_plain_create_by_id FOREIGN KEY (create_by) REFERENCES users (id);
 ALTER TABLE article_data_mime_plain ADD CONSTRAINT FK_article_data_mime_plain_change_by_id FOREIGN KEY (change_by) REFERENCES users (id);
 ALTER TABLE article_data_mime_attachment ADD CONSTRAINT FK_article_data_mime_attachment_article_id_id FOREIGN KEY (article_id) REFERENCES article (id);
