@@ -258,6 +258,8 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         .collect();
     assert!(conversations.len() > tickets.len() / 2, "most tickets migrate: {report:#}");
     let mut snoozed = 0;
+    let mut merged = 0;
+    let links = records(&db.dir, "link_relation");
     let mut fully_threaded = 0;
     for (id, conversation) in &conversations {
         let ticket = &tickets[id];
@@ -284,6 +286,16 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         let queue = queues[&ticket["queue_id"].as_i64().unwrap()]["name"].as_str().unwrap();
         assert_eq!(conversation["team_assignee_id"], json!(team_ids[queue]), "ticket {id}");
         assert_eq!(attributes["otrs_queue__c"], json!(queue), "ticket {id}");
+        if state_type == "merged" {
+            merged += 1;
+            let main = links
+                .iter()
+                .find(|l| l["target_key"] == json!(id.to_string()) && l["type_id"] == 2 && l["source_object_id"] == 1)
+                .map(|l| tickets[&l["source_key"].as_str().unwrap().parse::<i64>().unwrap()]["tn"].clone());
+            assert_eq!(attributes["otrs_merged_into__c"], main.expect("a merge link"), "merged ticket {id}");
+        } else {
+            assert!(attributes.get("otrs_merged_into__c").is_none(), "ticket {id}: {attributes}");
+        }
         let owner = ticket["user_id"].as_i64().unwrap();
         let want_admin = if owner == 1 { "0".to_owned() } else { admin_of(owner).expect("a migrated owner") };
         assert_eq!(conversation["admin_assignee_id"], json!(want_admin), "ticket {id}");
@@ -374,6 +386,7 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         }
     }
     eprintln!("{snoozed} snoozed conversations");
+    assert!(merged > 0, "merged tickets migrate, closed, naming their main ticket");
     assert!(fully_threaded > conversations.len() / 2, "most threads are complete");
 
     // --- verify, a second run that changes nothing, rollback.

@@ -115,6 +115,9 @@ pub enum Virtual {
     ServiceSlas,
     /// `article.chat`: the lines of a chat article (`article_data_otrs_chat`).
     Chat,
+    /// `ticket.parent_ticket_id`: the ticket a valid ParentChild link makes this one's parent
+    /// (for a merged ticket, the ticket it was merged into).
+    ParentTicket,
 }
 
 /// Where a field's value comes from.
@@ -579,6 +582,19 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 fields.extend([items]);
             }
             _ => {}
+        }
+        if blueprint.name == "ticket"
+            && ["link_relation", "link_object", "link_type"].iter().all(|t| columns.contains_key(*t))
+        {
+            let mut parent = virtual_field(
+                "parent_ticket_id",
+                Virtual::ParentTicket,
+                FieldType::Relation,
+                "Parent ticket",
+                "The parent by a valid ParentChild link: for a merged ticket, the ticket it was merged into",
+            );
+            parent.1.schema.target = Some("ticket".to_owned());
+            fields.extend([parent]);
         }
         if let Some(object_type) = dynamic_object_type(blueprint.name) {
             for df in dynamic.iter().filter(|df| df.object_type == object_type) {

@@ -444,6 +444,30 @@ impl OtrsSource {
                 }
             }
         }
+        let mut parents: HashMap<String, i64> = HashMap::new();
+        if wants(&|v| matches!(v, Virtual::ParentTicket)) {
+            let valid = if self.columns.contains_key("link_state") {
+                " AND lr.state_id IN (SELECT id FROM link_state WHERE name = 'Valid')"
+            } else {
+                ""
+            };
+            for chunk in keys.chunks(IN_CHUNK) {
+                let sql = format!(
+                    "SELECT lr.target_key, lr.source_key FROM link_relation lr JOIN link_object so ON so.id = \
+                     lr.source_object_id JOIN link_object tob ON tob.id = lr.target_object_id JOIN link_type lt ON \
+                     lt.id = lr.type_id WHERE so.name = 'Ticket' AND tob.name = 'Ticket' AND lt.name = 'ParentChild'{valid} \
+                     AND lr.target_key IN ({})",
+                    placeholders(chunk.len())
+                );
+                let params = chunk.iter().map(|k| Param::Text(key_text(k))).collect();
+                for row in self.query(&sql, params)? {
+                    if let (Some(child), Some(parent)) = (row[0].text(), row[1].int()) {
+                        let entry = parents.entry(child).or_insert(parent);
+                        *entry = (*entry).min(parent);
+                    }
+                }
+            }
+        }
         let mut service_slas: HashMap<String, Vec<Value>> = HashMap::new();
         if wants(&|v| matches!(v, Virtual::ServiceSlas)) {
             for chunk in keys.chunks(IN_CHUNK) {
@@ -497,6 +521,7 @@ impl OtrsSource {
                         }
                         if df.many() { Value::list(cleaned) } else { cleaned.into_iter().next().unwrap_or(Value::Null) }
                     }
+                    Virtual::ParentTicket => parents.get(&key).map_or(Value::Null, |p| Value::Int(*p)),
                     Virtual::Chat => chats
                         .get(&key)
                         .map_or(Value::Null, |text| Value::text(clean_text("chat", text.clone(), &mut issues[index]))),
