@@ -40,9 +40,10 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use cutover::drivers::intercom::operations::{
-    ArticleDraft, Assignee, AttachmentFile, AttributeDraft, AttributeModel, CollectionDraft, CompanyFields,
-    ContactFields, ContactRole, ConversationAttributeType, ConversationUpdate, CustomObjectFields, DataAttributeDraft,
-    DataAttributeType, NewConversation, NewTicket, Reply, ReplyAuthor, ReplyKind, TicketTypeDraft, TicketUpdate,
+    ArticleDraft, ArticleUpdate, Assignee, AttachmentFile, AttributeDraft, AttributeModel, CollectionDraft,
+    CompanyFields, ContactFields, ContactRole, ConversationAttributeType, ConversationUpdate, CustomObjectFields,
+    DataAttributeDraft, DataAttributeType, NewConversation, NewTicket, Reply, ReplyAuthor, ReplyKind, TicketTypeDraft,
+    TicketUpdate,
 };
 use cutover::drivers::intercom::{Client, ClientConfig, Endpoint, IntercomSink, Operation, SinkError, Token};
 
@@ -515,11 +516,12 @@ async fn exercise(client: &Client) {
     };
     assert_eq!(client.update_ticket(&ticket, &closed).await.unwrap().open, Some(false));
 
-    // Help center.
+    // Help center: a collection, a section in it, an article in the section and one alone; read
+    // back, listed, updated.
     let guides = CollectionDraft { name: "Guides".into(), description: Some("How-tos".into()), parent_id: None };
-    let guides = client.create_collection(&guides).await.unwrap();
+    let guides = client.create_collection(&guides).await.unwrap().id;
     let printers = CollectionDraft { name: "Printers".into(), description: None, parent_id: Some(guides.clone()) };
-    let printers = client.create_collection(&printers).await.unwrap();
+    let printers = client.create_collection(&printers).await.unwrap().id;
     let article = ArticleDraft {
         title: "Fire safety".into(),
         author_id: me.clone(),
@@ -527,8 +529,9 @@ async fn exercise(client: &Client) {
         body: Some("<p>Use water.</p>".into()),
         published: true,
         collection_id: Some(printers.clone()),
+        in_section: true,
     };
-    let article = client.create_article(&article).await.unwrap();
+    let article = client.create_article(&article).await.unwrap().id;
     let draft = ArticleDraft {
         title: "Draft".into(),
         author_id: me.clone(),
@@ -536,8 +539,33 @@ async fn exercise(client: &Client) {
         body: None,
         published: false,
         collection_id: None,
+        in_section: false,
     };
-    let draft = client.create_article(&draft).await.unwrap();
+    let draft = client.create_article(&draft).await.unwrap().id;
+    assert_eq!(client.list_collections().await.unwrap().len(), 2);
+    assert_eq!(client.list_articles().await.unwrap().len(), 2);
+    assert!(client.get_collection(&printers).await.unwrap().is_some());
+    assert_eq!(client.get_collection("999999").await.unwrap(), None);
+    assert!(client.get_article(&article).await.unwrap().is_some());
+    assert_eq!(client.get_article("999999").await.unwrap(), None);
+    let renamed = CollectionDraft {
+        name: "Printers & scanners".into(),
+        description: Some("Hardware".into()),
+        parent_id: Some(guides.clone()),
+    };
+    client.update_collection(&printers, &renamed).await.unwrap();
+    let update = ArticleUpdate {
+        title: Some("Fire safety, revised".into()),
+        author_id: Some(me.clone()),
+        description: Some("What to do first".into()),
+        body: Some("<p>Use water, then run.</p>".into()),
+        published: Some(true),
+        collection_id: Some(guides.clone()),
+        in_section: false,
+    };
+    client.update_article(&article, &update).await.unwrap();
+    // A collection that still holds something is refused before anything is sent.
+    assert!(matches!(client.delete_collection(&guides).await, Err(SinkError::Refused { .. })));
 
     // Custom objects.
     let order = CustomObjectFields {

@@ -9,9 +9,10 @@ use serde_json::{Map, Value, json};
 
 use cutover::check::schema::FieldType;
 use cutover::drivers::intercom::operations::{
-    ArticleDraft, Assignee, AttachmentFile, AttributeDraft, AttributeModel, CollectionDraft, CompanyFields,
-    ContactFields, ContactRole, ConversationAttributeType, ConversationUpdate, CustomObjectFields, DataAttributeDraft,
-    DataAttributeType, NewConversation, NewTicket, Reply, ReplyAuthor, ReplyKind, TicketTypeDraft, TicketUpdate,
+    ArticleDraft, ArticleUpdate, Assignee, AttachmentFile, AttributeDraft, AttributeModel, CollectionDraft,
+    CompanyFields, ContactFields, ContactRole, ConversationAttributeType, ConversationUpdate, CustomObjectFields,
+    DataAttributeDraft, DataAttributeType, NewConversation, NewTicket, Reply, ReplyAuthor, ReplyKind, TicketTypeDraft,
+    TicketUpdate,
 };
 use cutover::drivers::intercom::{
     Client, ClientConfig, Endpoint, IntercomSink, Operation, PacerConfig, RetryPolicy, SinkError, TicketTarget, Token,
@@ -677,10 +678,11 @@ async fn help_center_collections_and_articles() {
         .create_collection(&CollectionDraft {
             name: "Printers".into(),
             description: None,
-            parent_id: Some(guides.clone()),
+            parent_id: Some(guides.id.clone()),
         })
         .await
         .unwrap();
+    assert_eq!(printers.parent_id.as_deref(), Some(guides.id.as_str()));
     let article = client
         .create_article(&ArticleDraft {
             title: "Fire safety".into(),
@@ -688,37 +690,160 @@ async fn help_center_collections_and_articles() {
             description: Some("What to do".into()),
             body: Some("<p>Use water.</p>".into()),
             published: true,
-            collection_id: Some(printers.clone()),
+            collection_id: Some(printers.id.clone()),
+            in_section: true,
         })
         .await
         .unwrap();
+    assert!(article.is_in(&printers.id), "{article:?}");
     let dump = sandbox.dump();
     assert_subset(
         &dump["collections"],
-        &json!([{"id": guides, "name": "Guides", "description": "How-tos", "parent_id": null},
-                {"id": printers, "name": "Printers", "parent_id": guides}]),
+        &json!([{"id": guides.id, "name": "Guides", "description": "How-tos", "parent_id": null},
+                {"id": printers.id, "name": "Printers", "parent_id": guides.id}]),
     );
     assert_subset(
         &dump["articles"],
-        &json!([{"id": article, "title": "Fire safety", "body": "<p>Use water.</p>", "state": "published"}]),
+        &json!([{"id": article.id, "title": "Fire safety", "body": "<p>Use water.</p>", "state": "published",
+                 "parent_type": "section"}]),
     );
+    // The ids the API types as integers go out as numbers.
+    let sent = requests_to(&sandbox, "POST", "/articles")[0].body.clone().unwrap();
+    assert_eq!((sent["author_id"].is_i64(), sent["parent_id"].is_i64()), (true, true), "{sent}");
+
+    // Read back, and 404s as None.
+    let read = client.get_collection(&guides.id).await.unwrap().expect("the collection");
+    assert_eq!((read.name.as_deref(), read.description.as_deref()), (Some("Guides"), Some("How-tos")));
+    let read = client.get_article(&article.id).await.unwrap().expect("the article");
+    assert_eq!(
+        (read.title.as_deref(), read.author_id.as_deref(), read.state.as_deref()),
+        (Some("Fire safety"), Some(me.id.as_str()), Some("published"))
+    );
+    assert_eq!(client.get_collection("999999").await.unwrap(), None);
+    assert_eq!(client.get_article("999999").await.unwrap(), None);
+
+    // Updates change what they are given and move `updated_at`.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let draft =
+        CollectionDraft { name: "Printers & scanners".into(), description: Some("Hardware".into()), parent_id: None };
+    let renamed = client.update_collection(&printers.id, &draft).await.unwrap();
+    assert_eq!(
+        (renamed.name.as_deref(), renamed.parent_id.as_deref()),
+        (Some("Printers & scanners"), Some(guides.id.as_str())),
+        "a parent not given is kept"
+    );
+    assert!(renamed.updated_at > printers.updated_at, "{renamed:?}");
+    let update = ArticleUpdate {
+        title: Some("Fire!".into()),
+        published: Some(false),
+        collection_id: Some(guides.id.clone()),
+        ..ArticleUpdate::default()
+    };
+    let moved = client.update_article(&article.id, &update).await.unwrap();
+    assert_eq!((moved.title.as_deref(), moved.state.as_deref()), (Some("Fire!"), Some("draft")));
+    assert!(moved.is_in(&guides.id) && !moved.is_in(&printers.id), "{moved:?}");
+    assert_eq!(moved.body.as_deref(), Some("<p>Use water.</p>"), "a body not given is kept");
+    assert!(moved.updated_at > article.updated_at);
+    let sent = requests_to(&sandbox, "PUT", &format!("/articles/{}", article.id))[0].body.clone().unwrap();
+    assert_eq!(sent, json!({"title": "Fire!", "state": "draft", "parent_id": guides.id, "parent_type": "collection"}));
+
     // A non-numeric author cannot be sent: the API types it as an integer.
-    let draft = ArticleDraft {
+    let bad = ArticleDraft {
         title: "x".into(),
         author_id: "ann@example.com".into(),
         description: None,
         body: None,
         published: false,
         collection_id: None,
+        in_section: false,
     };
-    assert!(matches!(client.create_article(&draft).await, Err(SinkError::Refused { .. })));
+    assert!(matches!(client.create_article(&bad).await, Err(SinkError::Refused { .. })));
 
-    assert!(client.delete_article(&article).await.unwrap());
-    assert!(client.delete_collection(&printers).await.unwrap());
-    assert!(client.delete_collection(&guides).await.unwrap());
+    // A collection that still holds a section or an article is not deleted.
+    let error = client.delete_collection(&guides.id).await.unwrap_err();
+    let SinkError::Refused { reason, .. } = &error else { panic!("{error:?}") };
+    assert!(reason.contains(&printers.id) && reason.contains(&article.id), "{reason}");
+    assert!(requests_to(&sandbox, "DELETE", &format!("/help_center/collections/{}", guides.id)).is_empty());
+
+    assert!(client.delete_article(&article.id).await.unwrap());
+    assert!(client.delete_collection(&printers.id).await.unwrap());
+    assert!(client.delete_collection(&guides.id).await.unwrap());
+    assert!(!client.delete_collection(&guides.id).await.unwrap(), "already gone");
+    assert!(!client.delete_article(&article.id).await.unwrap(), "already gone");
     let dump = sandbox.dump();
     assert_eq!((dump["articles"].clone(), dump["collections"].clone()), (json!([]), json!([])));
     sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn collections_and_articles_are_listed_page_by_page() {
+    let (sandbox, client) = start().await;
+    let me = client.me().await.unwrap();
+    let shelf = CollectionDraft { name: "Shelf".into(), description: None, parent_id: None };
+    let shelf = client.create_collection(&shelf).await.unwrap();
+    let mut created = HashSet::new();
+    for n in 0..60 {
+        let draft = ArticleDraft {
+            title: format!("Article {n}"),
+            author_id: me.id.clone(),
+            description: None,
+            body: Some(format!("<p>Text {n}</p>")),
+            published: n % 2 == 0,
+            collection_id: Some(shelf.id.clone()),
+            in_section: false,
+        };
+        created.insert(client.create_article(&draft).await.unwrap().id);
+    }
+    let listed = client.list_articles().await.unwrap();
+    assert_eq!(listed.len(), 60);
+    assert_eq!(listed.iter().map(|article| article.id.clone()).collect::<HashSet<_>>(), created);
+    assert!(listed.iter().all(|article| article.is_in(&shelf.id) && article.author_id.as_deref() == Some(&me.id)));
+    let queries: Vec<Option<String>> = requests_to(&sandbox, "GET", "/articles").into_iter().map(|r| r.query).collect();
+    assert_eq!(queries, [Some("per_page=50".to_owned()), Some("per_page=50&page=2".to_owned())]);
+    let collections = client.list_collections().await.unwrap();
+    assert_eq!(collections.iter().map(|c| c.name.as_deref()).collect::<Vec<_>>(), [Some("Shelf")]);
+    assert_eq!(requests_to(&sandbox, "GET", "/help_center/collections").len(), 1, "one page");
+    sandbox.shutdown().await;
+}
+
+/// A list answer that names its next page by cursor (`pages.next.starting_after`), the other
+/// way Intercom pages lists, from a small server of the test's own: the cursor is followed.
+#[tokio::test]
+async fn a_list_that_names_its_next_page_is_followed_by_cursor() {
+    use axum::extract::State;
+    use axum::http::Uri;
+    use std::sync::{Arc, Mutex};
+
+    async fn collections(State(asked): State<Arc<Mutex<Vec<String>>>>, uri: Uri) -> axum::Json<Value> {
+        let query = uri.query().unwrap_or_default().to_owned();
+        asked.lock().unwrap().push(query.clone());
+        let page = |id: &str, next: Value| {
+            json!({"type": "list", "total_count": 2, "data": [{"id": id, "name": format!("C{id}"), "parent_id": null}],
+                   "pages": {"type": "pages", "per_page": 1, "next": next}})
+        };
+        axum::Json(if query.contains("starting_after=c2") {
+            page("2", Value::Null)
+        } else {
+            page("1", json!({"per_page": 1, "starting_after": "c2"}))
+        })
+    }
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let app = axum::Router::new()
+        .route("/help_center/collections", axum::routing::get(collections))
+        .with_state(Arc::clone(&asked));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let config = ClientConfig {
+        retry: quick_retries(0),
+        timeout: Duration::from_secs(5),
+        ..ClientConfig::new(Endpoint::Url(url), Token::new(TOKEN))
+    };
+    let client = Client::new(config).unwrap();
+    let listed = client.list_collections().await.unwrap();
+    server.abort();
+    assert_eq!(listed.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+    assert_eq!(*asked.lock().unwrap(), ["per_page=50", "per_page=50&starting_after=c2"]);
 }
 
 #[tokio::test]

@@ -562,6 +562,106 @@ async fn custom_object_instances_upsert_by_external_id() {
 }
 
 #[tokio::test]
+async fn collections_and_articles_are_listed_read_updated_and_deleted() {
+    let sandbox = start(SandboxConfig::default()).await;
+    let client = Client::new(&sandbox);
+    let admin = client.get("/me").await.body["id"].as_str().expect("id").parse::<u64>().expect("numeric");
+    let guides = client.post("/help_center/collections", json!({ "name": "Guides" })).await.body;
+    let guides = guides["id"].as_str().expect("id").to_string();
+    let section =
+        client.post("/help_center/collections", json!({ "name": "Printers", "parent_id": guides })).await.body;
+    let section = section["id"].as_str().expect("id").to_string();
+    let mut articles = Vec::new();
+    for n in 0..3 {
+        let created = client
+            .post(
+                "/articles",
+                json!({ "title": format!("A{n}"), "author_id": admin, "parent_id": section.parse::<u64>().expect("n"),
+                        "parent_type": "section", "body": "<p>x</p>" }),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        articles.push(created.body["id"].as_str().expect("id").to_string());
+    }
+
+    // Lists: the list envelope with page numbers, a page at a time.
+    let listed = client.get("/articles?per_page=2").await.body;
+    assert_eq!(listed["type"], "list");
+    assert_eq!(listed["total_count"], 3);
+    assert_eq!(listed["pages"], json!({ "type": "pages", "page": 1, "per_page": 2, "total_pages": 2 }));
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(2));
+    assert_eq!(listed["data"][0]["type"], "article");
+    assert_eq!(
+        listed["data"][0]["parent_ids"],
+        json!([section.parse::<u64>().unwrap(), guides.parse::<u64>().unwrap()])
+    );
+    assert!(listed["data"][0].get("statistics").is_none(), "list items carry no statistics");
+    let second = client.get("/articles?per_page=2&page=2").await.body;
+    assert_eq!(second["data"].as_array().map(Vec::len), Some(1));
+    let mut seen: Vec<Value> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["data"].as_array().unwrap())
+        .map(|a| a["id"].clone())
+        .collect();
+    seen.sort_by_key(|id| id.as_str().unwrap().parse::<u64>().unwrap());
+    assert_eq!(seen, articles.iter().map(|id| json!(id)).collect::<Vec<_>>());
+    let too_many = client.get("/articles?per_page=151").await;
+    assert_eq!((too_many.status, too_many.error().0.as_str()), (400, "parameter_invalid"));
+    let collections = client.get("/help_center/collections").await.body;
+    assert_eq!(collections["pages"]["per_page"], 20);
+    let names: Vec<&str> =
+        collections["data"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2);
+
+    // Read one; unknown ids are 404 error lists.
+    let one = client.get(&format!("/help_center/collections/{section}")).await;
+    assert_eq!((one.status, &one.body["parent_id"]), (200, &json!(guides)));
+    let article = client.get(&format!("/articles/{}", articles[0])).await;
+    assert_eq!((article.status, &article.body["statistics"]["type"]), (200, &json!("article_statistics")));
+    for path in ["/help_center/collections/999999", "/articles/999999", "/articles/abc"] {
+        let missing = client.get(path).await;
+        assert_eq!((missing.status, &missing.body["type"]), (404, &json!("error.list")), "{path}");
+        assert_eq!(missing.error(), ("not_found".to_string(), "Resource Not Found".to_string()), "{path}");
+        let missing = client.put(path, json!({ "name": "x", "title": "x" })).await;
+        assert_eq!(missing.status, 404, "{path}");
+    }
+
+    // Updates change only what is sent, move updated_at, and put the item first in its list.
+    let created_at = article.body["updated_at"].as_i64().expect("updated_at");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let updated =
+        client.put(&format!("/articles/{}", articles[0]), json!({ "title": "Renamed", "parent_id": guides })).await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!((&updated.body["title"], &updated.body["body"]), (&json!("Renamed"), &json!("<p>x</p>")));
+    assert_eq!(
+        (&updated.body["state"], &updated.body["parent_ids"]),
+        (&json!("draft"), &json!([guides.parse::<u64>().unwrap()]))
+    );
+    assert!(updated.body["updated_at"].as_i64().expect("updated_at") > created_at);
+    assert_eq!(client.get("/articles").await.body["data"][0]["id"], json!(articles[0]), "most recently updated first");
+    let bad = client.put(&format!("/articles/{}", articles[0]), json!({ "state": "archived" })).await;
+    assert_eq!((bad.status, bad.error().0.as_str()), (400, "parameter_invalid"));
+    let renamed = client.put(&format!("/help_center/collections/{section}"), json!({ "name": "Printing" })).await;
+    assert_eq!((&renamed.body["name"], &renamed.body["parent_id"]), (&json!("Printing"), &json!(guides)));
+    assert!(renamed.body["updated_at"].as_i64() > one.body["updated_at"].as_i64());
+    let cycle = client.put(&format!("/help_center/collections/{guides}"), json!({ "parent_id": section })).await;
+    assert_eq!((cycle.status, cycle.error().0.as_str()), (400, "parameter_invalid"));
+    let top = client.put(&format!("/help_center/collections/{section}"), json!({ "parent_id": null })).await;
+    assert_eq!(top.body["parent_id"], Value::Null);
+
+    for article in &articles {
+        assert_eq!(client.delete(&format!("/articles/{article}")).await.body["deleted"], true);
+    }
+    let deleted = client.delete(&format!("/help_center/collections/{section}")).await;
+    assert_eq!(deleted.body, json!({ "id": section, "object": "collection", "deleted": true }));
+    assert_eq!(client.delete(&format!("/help_center/collections/{section}")).await.status, 404);
+    assert_eq!(client.get("/articles").await.body["total_count"], 0);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_new_contact_reaches_search_after_the_lag() {
     let sandbox = start(SandboxConfig { search_lag: 2, ..SandboxConfig::default() }).await;
     let client = Client::new(&sandbox);

@@ -10,10 +10,23 @@
 //! | `conversation_part` | reply (comment or note), backdated | the parent's parts by author, time and body | — (parts cannot be edited) | impossible alone |
 //! | `note` | contact note, then its custom attributes on the contact (`PUT`) | the contact's notes by body | the contact's attributes again | impossible |
 //! | `tag` | find-or-create by name | name | — | `DELETE` |
+//! | `help_center_collection` | `POST /help_center/collections` in the default help center; `parent` makes it a section | the listed collections by name, parent and description | `PUT` what differs | `DELETE` (refused while it holds sections or articles) |
+//! | `article` | `POST /articles`, in its collection or section; the token's own admin is the author when none is mapped | the listed articles by title, parent, author, body and description | `PUT` what differs | `DELETE` |
 //! | `admin`, `team` | matched only, by email / name | | | |
 //!
-//! Tickets, ticket parts, help center collections and articles and custom object instances are
-//! [`WriteMode::Unsupported`]: see [`IntercomDestination::capability`] for why.
+//! Tickets, ticket parts and custom object instances are [`WriteMode::Unsupported`]: see
+//! [`IntercomDestination::capability`] for why.
+//!
+//! # Help center content
+//!
+//! Collections and articles have no key Intercom keeps unique, so an unclear create is settled
+//! by listing them all (`GET /help_center/collections`, `GET /articles`) and looking for the one
+//! the create would have made: same name (title) and parent, and the same description, body and
+//! author where the record has them, so an article someone else wrote under the same title is
+//! not claimed. One this destination already tied to another record is skipped; when several
+//! are left, `find` refuses rather than guess. A rollback deletes newest first, so an article
+//! goes before its section and a section before its collection; a collection that still holds
+//! anything is not deleted (see [`Client::delete_collection`]).
 //!
 //! # Exactly once
 //!
@@ -43,9 +56,10 @@ use serde_json::{Map, Value as Json};
 
 use super::comparison::Comparison;
 use super::operations::{
-    Assignee, AttachmentFile, AttributeDraft, AttributeModel, CompanyFields, ContactFields, ContactRole, Conversation,
-    ConversationAttributeType, ConversationUpdate, DataAttributeDraft, DataAttributeType, NewConversation, Part, Reply,
-    ReplyAuthor, ReplyKind, plain_text,
+    Article, ArticleDraft, ArticleUpdate, Assignee, AttachmentFile, AttributeDraft, AttributeModel, Collection,
+    CollectionDraft, CompanyFields, ContactFields, ContactRole, Conversation, ConversationAttributeType,
+    ConversationUpdate, DataAttributeDraft, DataAttributeType, NewConversation, Part, Reply, ReplyAuthor, ReplyKind,
+    plain_text,
 };
 use super::record_fields::RecordFields;
 use super::{Client, ClientConfig, IntercomSink, SinkError};
@@ -66,8 +80,33 @@ pub struct IntercomDestination {
     /// Custom attribute types by kind (`contact`, `company`, `conversation`) and name, loaded
     /// once per kind.
     attribute_types: tokio::sync::Mutex<HashMap<String, HashMap<String, String>>>,
+    /// The parents of help center collections written or read (`None`: top level), to tell a
+    /// section from a collection when an article goes in one.
+    collection_parents: Mutex<HashMap<String, Option<String>>>,
+    /// Collections and articles tied to a record by this destination (created, found or
+    /// completed), by kind and id: an unclear create is never settled to one of them.
+    claimed: Mutex<HashSet<(&'static str, String)>>,
     search_attempts: u32,
     search_pause: Duration,
+}
+
+/// A help center collection record, read and checked before any request.
+struct CollectionPlan {
+    name: String,
+    description: Option<String>,
+    parent: Option<String>,
+}
+
+/// An article record, read and checked before any request.
+struct ArticlePlan {
+    title: String,
+    /// The mapped author; `None`: the token's own admin.
+    author: Option<String>,
+    description: Option<String>,
+    body: Option<String>,
+    /// `Some(true)`: published, `Some(false)`: draft, `None`: not mapped (created as a draft).
+    published: Option<bool>,
+    parent: Option<String>,
 }
 
 /// A conversation record, read and checked before any request.
@@ -108,6 +147,8 @@ impl IntercomDestination {
             sink,
             roles: Mutex::new(HashMap::new()),
             attribute_types: tokio::sync::Mutex::new(HashMap::new()),
+            collection_parents: Mutex::new(HashMap::new()),
+            claimed: Mutex::new(HashSet::new()),
             search_attempts: 5,
             search_pause: Duration::from_secs(1),
         }
@@ -1043,6 +1084,322 @@ impl IntercomDestination {
         Ok(comparison.finish())
     }
 
+    // --- Help center -------------------------------------------------------------------------
+
+    /// Tie collection or article `id` to a record (see [`IntercomDestination::claimed`]).
+    fn claim(&self, kind: &'static str, id: &str) {
+        self.claimed.lock().unwrap_or_else(PoisonError::into_inner).insert((kind, id.to_owned()));
+    }
+
+    fn is_claimed(&self, kind: &'static str, id: &str) -> bool {
+        self.claimed.lock().unwrap_or_else(PoisonError::into_inner).contains(&(kind, id.to_owned()))
+    }
+
+    fn remember_collection(&self, collection: &Collection) {
+        let mut parents = self.collection_parents.lock().unwrap_or_else(PoisonError::into_inner);
+        parents.insert(collection.id.clone(), collection.parent_id.clone());
+    }
+
+    /// The one candidate left after skipping the claimed ones, `None` when there is none; several
+    /// cannot be told apart, and the record is refused rather than tied to the wrong one.
+    fn settle_listed(&self, kind: &'static str, what: &str, ids: Vec<String>) -> Result<Option<String>, WriteError> {
+        let ids: Vec<String> = ids.into_iter().filter(|id| !self.is_claimed(kind, id)).collect();
+        match ids.as_slice() {
+            [] => Ok(None),
+            [id] => {
+                self.claim(kind, id);
+                Ok(Some(id.clone()))
+            }
+            several => Err(WriteError::Rejected(format!(
+                "the unclear create cannot be settled: {} existing {kind} records look like {what} ({}), and nothing \
+                 tells which one the create made, if any; check them in Intercom by hand",
+                several.len(),
+                several.join(", ")
+            ))),
+        }
+    }
+
+    fn collection_plan(record: &Outgoing) -> Result<CollectionPlan, WriteError> {
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        Ok(CollectionPlan {
+            name: fields.required_text("name", "Intercom needs a collection's name")?,
+            description: fields.text("description")?.filter(|text| !text.trim().is_empty()),
+            parent: match fields.reference_to("parent", "help_center_collection")? {
+                Some(parent) => Some(parent.id),
+                None => record.parent.clone(),
+            },
+        })
+    }
+
+    fn collection_draft(plan: &CollectionPlan) -> CollectionDraft {
+        CollectionDraft {
+            name: plan.name.clone(),
+            description: plan.description.clone(),
+            parent_id: plan.parent.clone(),
+        }
+    }
+
+    async fn create_collection(&self, record: &Outgoing) -> Result<Written, WriteError> {
+        let plan = Self::collection_plan(record)?;
+        let collection = self.client().create_collection(&Self::collection_draft(&plan)).await.map_err(write_error)?;
+        self.remember_collection(&collection);
+        self.claim("help_center_collection", &collection.id);
+        Ok(Written { id: collection.id, updated_at: collection.updated_at, existed: false })
+    }
+
+    /// A listed collection with the record's name and parent, and its description when the
+    /// record has one.
+    async fn find_collection(&self, record: &Outgoing) -> Result<Option<String>, WriteError> {
+        let plan = Self::collection_plan(record)?;
+        let listed = self.client().list_collections().await.map_err(write_error)?;
+        let ids = listed
+            .into_iter()
+            .filter(|collection| {
+                same_text(collection.name.as_deref(), Some(&plan.name))
+                    && collection.parent_id == plan.parent
+                    && (plan.description.is_none()
+                        || same_text(collection.description.as_deref(), plan.description.as_deref()))
+            })
+            .inspect(|collection| self.remember_collection(collection))
+            .map(|collection| collection.id)
+            .collect();
+        let what = match &plan.parent {
+            Some(parent) => format!("collection {:?} in {parent}", plan.name),
+            None => format!("top-level collection {:?}", plan.name),
+        };
+        self.settle_listed("help_center_collection", &what, ids)
+    }
+
+    /// Bring collection `id` to the record: one `PUT` when its name, or its description or
+    /// parent where the record has them, differ.
+    async fn complete_collection(&self, id: &str, record: &Outgoing) -> Result<Written, WriteError> {
+        let plan = Self::collection_plan(record)?;
+        let current = self
+            .client()
+            .get_collection(id)
+            .await
+            .map_err(write_error)?
+            .ok_or_else(|| no_longer("help center collection", id))?;
+        self.claim("help_center_collection", id);
+        let differs = !same_text(current.name.as_deref(), Some(&plan.name))
+            || (plan.description.is_some() && !same_text(current.description.as_deref(), plan.description.as_deref()))
+            || (plan.parent.is_some() && current.parent_id != plan.parent);
+        let current = if differs {
+            let draft = Self::collection_draft(&plan);
+            self.client().update_collection(id, &draft).await.map_err(|error| gone(error, "collection", id))?
+        } else {
+            current
+        };
+        self.remember_collection(&current);
+        Ok(Written { id: id.to_owned(), updated_at: current.updated_at, existed: false })
+    }
+
+    /// Compared: name, and description and parent where the record has them.
+    async fn verify_collection(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
+        let Some(collection) = self.client().get_collection(id).await.map_err(write_error)? else {
+            return Ok(Comparison::missing(id));
+        };
+        let plan = Self::collection_plan(record)?;
+        let mut comparison = Comparison::new();
+        comparison.text("name", Some(plan.name.trim()), collection.name.as_deref().map(str::trim));
+        if let Some(description) = &plan.description {
+            comparison.text("description", Some(description.trim()), collection.description.as_deref().map(str::trim));
+        }
+        if plan.parent.is_some() {
+            comparison.text("parent", plan.parent.as_deref(), collection.parent_id.as_deref());
+        }
+        Ok(comparison.finish())
+    }
+
+    fn article_plan(record: &Outgoing) -> Result<ArticlePlan, WriteError> {
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        let published = match fields.text("state")?.as_deref() {
+            None => None,
+            Some("published") => Some(true),
+            Some("draft") => Some(false),
+            Some(other) => return Err(fields.invalid("state", "`published` or `draft`", &Json::from(other))),
+        };
+        Ok(ArticlePlan {
+            title: fields.required_text("title", "Intercom needs an article's title")?,
+            author: fields.reference_to("author", "admin")?.map(|author| author.id),
+            description: fields.text("description")?.filter(|text| !text.trim().is_empty()),
+            body: fields.text("body")?.filter(|text| !text.trim().is_empty()),
+            published,
+            parent: match fields.reference_to("parent", "help_center_collection")? {
+                Some(parent) => Some(parent.id),
+                None => record.parent.clone(),
+            },
+        })
+    }
+
+    /// The article's author: the mapped one, else the token's own admin (the API needs one).
+    fn author_of<'a>(&'a self, plan: &'a ArticlePlan) -> &'a str {
+        plan.author.as_deref().unwrap_or_else(|| self.me())
+    }
+
+    /// The parent of collection `id` (`Some(None)`: top level), remembered or read once;
+    /// `None` when there is no such collection.
+    async fn collection_parent(&self, id: &str) -> Result<Option<Option<String>>, WriteError> {
+        if let Some(parent) = self.collection_parents.lock().unwrap_or_else(PoisonError::into_inner).get(id) {
+            return Ok(Some(parent.clone()));
+        }
+        let Some(collection) = self.client().get_collection(id).await.map_err(write_error)? else {
+            return Ok(None);
+        };
+        self.remember_collection(&collection);
+        Ok(Some(collection.parent_id))
+    }
+
+    /// Whether collection `id` is a section (has a parent).
+    async fn is_section(&self, id: &str) -> Result<bool, WriteError> {
+        match self.collection_parent(id).await? {
+            Some(parent) => Ok(parent.is_some()),
+            None => Err(WriteError::Rejected(format!(
+                "article field `parent`: collection {id} does not exist in Intercom (deleted since it was \
+                 written?); migrate the collection again or drop the parent"
+            ))),
+        }
+    }
+
+    /// The collections or sections an article is directly in. The 2.16 answer lists
+    /// `parent_ids`, which may also hold the collection a section belongs to: an id that is the
+    /// parent of another listed one is left out.
+    async fn article_parents(&self, article: &Article) -> Result<Vec<String>, WriteError> {
+        if let Some(parent) = &article.parent_id {
+            return Ok(vec![parent.clone()]);
+        }
+        if article.parent_ids.len() < 2 {
+            return Ok(article.parent_ids.clone());
+        }
+        let mut above = HashSet::new();
+        for id in &article.parent_ids {
+            if let Some(Some(parent)) = self.collection_parent(id).await? {
+                above.insert(parent);
+            }
+        }
+        Ok(article.parent_ids.iter().filter(|id| !above.contains(*id)).cloned().collect())
+    }
+
+    /// Whether the article is directly in `parent` (`None`: stands alone).
+    async fn article_is_in(&self, article: &Article, parent: Option<&str>) -> Result<bool, WriteError> {
+        let parents = self.article_parents(article).await?;
+        Ok(match parent {
+            Some(parent) => parents.iter().any(|id| id == parent),
+            None => parents.is_empty(),
+        })
+    }
+
+    async fn create_article(&self, record: &Outgoing) -> Result<Written, WriteError> {
+        let plan = Self::article_plan(record)?;
+        let in_section = match &plan.parent {
+            Some(parent) => self.is_section(parent).await?,
+            None => false,
+        };
+        let draft = ArticleDraft {
+            title: plan.title.clone(),
+            author_id: self.author_of(&plan).to_owned(),
+            description: plan.description.clone(),
+            body: plan.body.clone(),
+            published: plan.published.unwrap_or(false),
+            collection_id: plan.parent.clone(),
+            in_section,
+        };
+        let article = self.client().create_article(&draft).await.map_err(write_error)?;
+        self.claim("article", &article.id);
+        Ok(Written { id: article.id, updated_at: article.updated_at, existed: false })
+    }
+
+    /// A listed article with the record's title, parent and author (the token's admin when none
+    /// is mapped), and its body (as rendered) and description where the record has them.
+    async fn find_article(&self, record: &Outgoing) -> Result<Option<String>, WriteError> {
+        let plan = Self::article_plan(record)?;
+        let author = self.author_of(&plan);
+        let listed = self.client().list_articles().await.map_err(write_error)?;
+        let mut ids = Vec::new();
+        for article in listed {
+            let alike = same_text(article.title.as_deref(), Some(&plan.title))
+                && article.author_id.as_deref().is_none_or(|id| id == author)
+                && (plan.body.is_none() || same_body(article.body.as_deref(), plan.body.as_deref()))
+                && (plan.description.is_none()
+                    || same_text(article.description.as_deref(), plan.description.as_deref()));
+            if alike && self.article_is_in(&article, plan.parent.as_deref()).await? {
+                ids.push(article.id);
+            }
+        }
+        let what = match &plan.parent {
+            Some(parent) => format!("article {:?} in {parent}", plan.title),
+            None => format!("article {:?}", plan.title),
+        };
+        self.settle_listed("article", &what, ids)
+    }
+
+    /// Bring article `id` to the record: one `PUT` with the fields that differ (title, and
+    /// author, description, body, state and parent where the record has them).
+    async fn complete_article(&self, id: &str, record: &Outgoing) -> Result<Written, WriteError> {
+        let plan = Self::article_plan(record)?;
+        let current =
+            self.client().get_article(id).await.map_err(write_error)?.ok_or_else(|| no_longer("article", id))?;
+        self.claim("article", id);
+        let mut update = ArticleUpdate::default();
+        if !same_text(current.title.as_deref(), Some(&plan.title)) {
+            update.title = Some(plan.title.clone());
+        }
+        if plan.author.is_some() && current.author_id != plan.author {
+            update.author_id = plan.author.clone();
+        }
+        if plan.description.is_some() && !same_text(current.description.as_deref(), plan.description.as_deref()) {
+            update.description = plan.description.clone();
+        }
+        if plan.body.is_some() && !same_body(current.body.as_deref(), plan.body.as_deref()) {
+            update.body = plan.body.clone();
+        }
+        if let Some(published) = plan.published
+            && current.state.as_deref() != Some(state_name(published))
+        {
+            update.published = Some(published);
+        }
+        if let Some(parent) = &plan.parent
+            && !self.article_is_in(&current, Some(parent)).await?
+        {
+            update.in_section = self.is_section(parent).await?;
+            update.collection_id = Some(parent.clone());
+        }
+        if update == ArticleUpdate::default() {
+            return Ok(Written { id: id.to_owned(), updated_at: current.updated_at, existed: false });
+        }
+        let updated = self.client().update_article(id, &update).await.map_err(|error| gone(error, "article", id))?;
+        Ok(Written { id: id.to_owned(), updated_at: updated.updated_at, existed: false })
+    }
+
+    /// Compared: title, and author, description, body (as rendered), state and parent where the
+    /// record has them.
+    async fn verify_article(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
+        let Some(article) = self.client().get_article(id).await.map_err(write_error)? else {
+            return Ok(Comparison::missing(id));
+        };
+        let plan = Self::article_plan(record)?;
+        let mut comparison = Comparison::new();
+        comparison.text("title", Some(plan.title.trim()), article.title.as_deref().map(str::trim));
+        if plan.author.is_some() {
+            comparison.text("author", plan.author.as_deref(), article.author_id.as_deref());
+        }
+        if let Some(description) = &plan.description {
+            comparison.text("description", Some(description.trim()), article.description.as_deref().map(str::trim));
+        }
+        if plan.body.is_some() {
+            comparison.body("body", plan.body.as_deref(), article.body.as_deref());
+        }
+        if let Some(published) = plan.published {
+            comparison.text("state", Some(state_name(published)), article.state.as_deref());
+        }
+        if let Some(parent) = &plan.parent {
+            let parents = self.article_parents(&article).await?;
+            let actual = parents.iter().find(|id| *id == parent).or(parents.first());
+            comparison.text("parent", Some(parent), actual.map(String::as_str));
+        }
+        Ok(comparison.finish())
+    }
+
     // --- Attributes ----------------------------------------------------------------------------
 
     async fn prepare_data_attribute(
@@ -1131,7 +1488,7 @@ impl Destination for IntercomDestination {
             deletable: Err(reason.to_owned()),
         };
         match kind {
-            "contact" | "company" | "conversation" => create(true, Ok(())),
+            "contact" | "company" | "conversation" | "help_center_collection" | "article" => create(true, Ok(())),
             "tag" => create(false, Ok(())),
             "conversation_part" => create(
                 false,
@@ -1151,10 +1508,6 @@ impl Destination for IntercomDestination {
                 "tickets are not written by the Intercom destination yet: a ticket needs its ticket type and \
                  states resolved first, and an unclear ticket create needs a ticket-type attribute holding the \
                  source id to be settled; migrate them as conversations for now",
-            ),
-            "help_center_collection" | "article" => unsupported(
-                "help center content is not written by the Intercom destination yet: settling an unclear create \
-                 needs a list or search of collections and articles, which the client does not have",
             ),
             "custom_object_instance" => unsupported(
                 "custom object instances are not written by the Intercom destination yet: reading one back by its \
@@ -1229,6 +1582,8 @@ impl Destination for IntercomDestination {
             "conversation_part" => self.create_part(record).await,
             "tag" => self.create_tag(record).await,
             "note" => self.create_note(record).await,
+            "help_center_collection" => self.create_collection(record).await,
+            "article" => self.create_article(record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1248,6 +1603,8 @@ impl Destination for IntercomDestination {
                 self.find_tag_named(&name).await
             }
             "note" => self.find_note(record).await,
+            "help_center_collection" => self.find_collection(record).await,
+            "article" => self.find_article(record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1277,6 +1634,8 @@ impl Destination for IntercomDestination {
                 self.apply_note_attributes(&contact, record).await?;
                 unchanged(None)
             }
+            "help_center_collection" => self.complete_collection(id, record).await,
+            "article" => self.complete_article(id, record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1313,6 +1672,24 @@ impl Destination for IntercomDestination {
             },
             // Notes have no change time (and no update endpoint).
             "note" => Ok(None),
+            "help_center_collection" => {
+                let collection = self
+                    .client()
+                    .get_collection(id)
+                    .await
+                    .map_err(write_error)?
+                    .ok_or_else(|| no_longer("help center collection", id))?;
+                Ok(collection.updated_at)
+            }
+            "article" => {
+                let article = self
+                    .client()
+                    .get_article(id)
+                    .await
+                    .map_err(write_error)?
+                    .ok_or_else(|| no_longer("article", id))?;
+                Ok(article.updated_at)
+            }
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1332,6 +1709,8 @@ impl Destination for IntercomDestination {
                 Ok(comparison.finish())
             }
             "note" => self.verify_note(id, record).await,
+            "help_center_collection" => self.verify_collection(id, record).await,
+            "article" => self.verify_article(id, record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1346,6 +1725,10 @@ impl Destination for IntercomDestination {
             "company" => client.delete_company(id).await,
             "conversation" => client.delete_conversation(id).await,
             "tag" => client.delete_tag(id).await,
+            // Rollback deletes newest first: articles, then sections, then their collections.
+            // A collection still holding anything is refused (not ours, or kept as edited).
+            "article" => client.delete_article(id).await,
+            "help_center_collection" => client.delete_collection(id).await,
             // Notes, parts, matched and unsupported kinds: the reason goes to the cleanup list.
             other => {
                 let reason = self.capability(other).deletable.err();
@@ -1410,6 +1793,26 @@ fn not_written(capability: &Capability, kind: &str) -> WriteError {
         }
         WriteMode::Create => WriteError::Rejected(format!("`{kind}` cannot be written this way")),
     }
+}
+
+/// Whether two texts are the same but for surrounding whitespace (an absent or empty text is
+/// none).
+fn same_text(actual: Option<&str>, expected: Option<&str>) -> bool {
+    fn trimmed(text: Option<&str>) -> Option<&str> {
+        text.map(str::trim).filter(|text| !text.is_empty())
+    }
+    trimmed(actual) == trimmed(expected)
+}
+
+/// Whether two HTML bodies render to the same text (Intercom adds markup to what it is sent).
+fn same_body(actual: Option<&str>, expected: Option<&str>) -> bool {
+    let rendered = |text: Option<&str>| text.map(plain_text).filter(|text| !text.is_empty());
+    rendered(actual) == rendered(expected)
+}
+
+/// An article state's name.
+fn state_name(published: bool) -> &'static str {
+    if published { "published" } else { "draft" }
 }
 
 /// A conversation's state as a target state.

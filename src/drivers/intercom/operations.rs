@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use reqwest::Method;
+use reqwest::{Method, Url};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
@@ -29,8 +29,12 @@ pub const MAX_ATTACHMENTS: usize = 10;
 /// Results per search page (the API's maximum).
 const SEARCH_PAGE: u32 = 150;
 
-/// Pages a search may walk before giving up (150 × 1,000 = 150,000 results).
+/// Pages a search or list may walk before giving up (150 × 1,000 = 150,000 results).
 const MAX_SEARCH_PAGES: usize = 1_000;
+
+/// Results asked for per page of `GET /articles` and `GET /help_center/collections` (their
+/// largest page size is not documented; 50 is within every limit Intercom documents for lists).
+pub const LIST_PAGE: usize = 50;
 
 /// Every API call the sink makes, for request counts and for the retry rule.
 ///
@@ -161,12 +165,24 @@ pub enum Operation {
     UpdateTicket,
     /// `DELETE /tickets/{id}`
     DeleteTicket,
+    /// `GET /help_center/collections` (page by page)
+    ListCollections,
+    /// `GET /help_center/collections/{id}`
+    GetCollection,
     /// `POST /help_center/collections` (not safe to repeat)
     CreateCollection,
+    /// `PUT /help_center/collections/{id}`
+    UpdateCollection,
     /// `DELETE /help_center/collections/{id}`
     DeleteCollection,
+    /// `GET /articles` (page by page)
+    ListArticles,
+    /// `GET /articles/{id}`
+    GetArticle,
     /// `POST /articles` (not safe to repeat)
     CreateArticle,
+    /// `PUT /articles/{id}`
+    UpdateArticle,
     /// `DELETE /articles/{id}`
     DeleteArticle,
     /// `POST /custom_object_instances/{type}`
@@ -179,7 +195,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, in declaration order (`ALL[op as usize] == op`).
-    pub const ALL: [Operation; 55] = {
+    pub const ALL: [Operation; 61] = {
         use Operation::*;
         [
             Me,
@@ -230,9 +246,15 @@ impl Operation {
             ReplyTicket,
             UpdateTicket,
             DeleteTicket,
+            ListCollections,
+            GetCollection,
             CreateCollection,
+            UpdateCollection,
             DeleteCollection,
+            ListArticles,
+            GetArticle,
             CreateArticle,
+            UpdateArticle,
             DeleteArticle,
             UpsertCustomObject,
             GetCustomObject,
@@ -316,9 +338,15 @@ impl Operation {
             ReplyTicket => ("reply_ticket", post, "/tickets/{id}/reply", false),
             UpdateTicket => ("update_ticket", put, "/tickets/{id}", true),
             DeleteTicket => ("delete_ticket", delete, "/tickets/{id}", true),
+            ListCollections => ("list_collections", get, "/help_center/collections", true),
+            GetCollection => ("get_collection", get, "/help_center/collections/{id}", true),
             CreateCollection => ("create_collection", post, "/help_center/collections", false),
+            UpdateCollection => ("update_collection", put, "/help_center/collections/{id}", true),
             DeleteCollection => ("delete_collection", delete, "/help_center/collections/{id}", true),
+            ListArticles => ("list_articles", get, "/articles", true),
+            GetArticle => ("get_article", get, "/articles/{id}", true),
             CreateArticle => ("create_article", post, "/articles", false),
+            UpdateArticle => ("update_article", put, "/articles/{id}", true),
             DeleteArticle => ("delete_article", delete, "/articles/{id}", true),
             UpsertCustomObject => ("upsert_custom_object", post, "/custom_object_instances/{type}", true),
             GetCustomObject => {
@@ -1067,7 +1095,78 @@ pub struct CustomObjectInstance {
     pub custom_attributes: Map<String, Value>,
 }
 
-/// Something created that is known by its id only (a note, a collection, an article).
+/// A help center collection; a section when it has a parent collection.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Collection {
+    /// Collection id.
+    #[serde(deserialize_with = "id")]
+    pub id: String,
+    /// Name (the default language's).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Description; Intercom answers `""` or null when there is none.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The parent collection; `None` for a top-level collection.
+    #[serde(default, deserialize_with = "optional_id")]
+    pub parent_id: Option<String>,
+    /// Created (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last changed (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+}
+
+/// A help center article.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Article {
+    /// Article id.
+    #[serde(deserialize_with = "id")]
+    pub id: String,
+    /// Title (the default language's).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Body, HTML as Intercom stores it (it may add markup to what was sent).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The teammate who wrote it.
+    #[serde(default, deserialize_with = "optional_id")]
+    pub author_id: Option<String>,
+    /// `published` or `draft`.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The collections and sections it is in; empty for an article that stands alone.
+    #[serde(default, deserialize_with = "ids")]
+    pub parent_ids: Vec<String>,
+    /// Its direct parent, where the answer names one (older versions do; 2.16 lists only
+    /// `parent_ids`).
+    #[serde(default, deserialize_with = "optional_id")]
+    pub parent_id: Option<String>,
+    /// Created (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last changed (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+}
+
+impl Article {
+    /// Whether the article is in collection (or section) `collection`: its direct parent when
+    /// the answer names one, else any of `parent_ids` (which may also hold the collection a
+    /// section belongs to).
+    pub fn is_in(&self, collection: &str) -> bool {
+        match &self.parent_id {
+            Some(parent) => parent == collection,
+            None => self.parent_ids.iter().any(|id| id == collection),
+        }
+    }
+}
+
+/// Something created that is known by its id only (a note).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 struct Created {
     #[serde(deserialize_with = "id")]
@@ -1397,8 +1496,30 @@ pub struct ArticleDraft {
     pub body: Option<String>,
     /// Published (else draft).
     pub published: bool,
-    /// The collection it goes in.
+    /// The collection or section it goes in.
     pub collection_id: Option<String>,
+    /// `collection_id` is a section (a collection with a parent): sent as `parent_type:
+    /// section`, else `collection`.
+    pub in_section: bool,
+}
+
+/// Changes to an article; `None` fields are left as they are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArticleUpdate {
+    /// Title.
+    pub title: Option<String>,
+    /// Author (an admin id).
+    pub author_id: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Body, HTML.
+    pub body: Option<String>,
+    /// Published (`true`) or draft (`false`); `None` keeps the state.
+    pub published: Option<bool>,
+    /// Move it into this collection or section.
+    pub collection_id: Option<String>,
+    /// `collection_id` is a section.
+    pub in_section: bool,
 }
 
 /// A custom object instance to upsert; `external_id` is the key.
@@ -1949,30 +2070,106 @@ impl Client {
 
     // --- Help center ---------------------------------------------------------------------------
 
-    /// `POST /help_center/collections` (in the default help center); returns the id.
-    pub async fn create_collection(&self, draft: &CollectionDraft) -> Result<String, SinkError> {
-        let path = ["help_center", "collections"];
-        Ok(self.call(Operation::CreateCollection, &path, &[], Some(&to_json(draft))).await?.json::<Created>()?.id)
+    /// `GET /help_center/collections`: every collection and section of the workspace (all help
+    /// centers), every page, each once.
+    pub async fn list_collections(&self) -> Result<Vec<Collection>, SinkError> {
+        let collections: Vec<Collection> =
+            self.list_pages(Operation::ListCollections, &["help_center", "collections"]).await?;
+        let mut seen = HashSet::new();
+        Ok(collections.into_iter().filter(|collection| seen.insert(collection.id.clone())).collect())
     }
 
-    /// `DELETE /help_center/collections/{id}` (delete its sections and articles first).
+    /// `GET /help_center/collections/{id}`; `None` when there is no such collection.
+    pub async fn get_collection(&self, collection_id: &str) -> Result<Option<Collection>, SinkError> {
+        let path = ["help_center", "collections", collection_id];
+        found(self.call(Operation::GetCollection, &path, &[], None).await)?.map(|a| a.json()).transpose()
+    }
+
+    /// `POST /help_center/collections` (in the default help center).
+    pub async fn create_collection(&self, draft: &CollectionDraft) -> Result<Collection, SinkError> {
+        let path = ["help_center", "collections"];
+        self.call(Operation::CreateCollection, &path, &[], Some(&to_json(draft))).await?.json()
+    }
+
+    /// `PUT /help_center/collections/{id}`: name, and the description and parent where given
+    /// (`None` leaves them as they are).
+    pub async fn update_collection(
+        &self,
+        collection_id: &str,
+        draft: &CollectionDraft,
+    ) -> Result<Collection, SinkError> {
+        let path = ["help_center", "collections", collection_id];
+        self.call(Operation::UpdateCollection, &path, &[], Some(&to_json(draft))).await?.json()
+    }
+
+    /// `DELETE /help_center/collections/{id}`. Refused ([`SinkError::Refused`]) while the
+    /// collection still has sections or articles: a rollback deletes a collection's migrated
+    /// content first (newest first), so whatever is left in it was not created by the migration,
+    /// or was kept because people edited it, and must not be deleted or orphaned with it. The
+    /// check lists every collection and article first. `Ok(false)` when it was already gone.
     pub async fn delete_collection(&self, collection_id: &str) -> Result<bool, SinkError> {
+        let sections: Vec<String> = self
+            .list_collections()
+            .await?
+            .into_iter()
+            .filter(|collection| collection.parent_id.as_deref() == Some(collection_id))
+            .map(|collection| collection.id)
+            .collect();
+        let articles: Vec<String> = self
+            .list_articles()
+            .await?
+            .into_iter()
+            .filter(|article| article.is_in(collection_id) || article.parent_ids.iter().any(|id| id == collection_id))
+            .map(|article| article.id)
+            .collect();
+        if !sections.is_empty() || !articles.is_empty() {
+            let listed = |what: &str, ids: &[String]| {
+                let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+                let more = if ids.len() > shown.len() { ", …" } else { "" };
+                format!("{} {what} ({}{more})", ids.len(), shown.join(", "))
+            };
+            let mut held = Vec::new();
+            if !sections.is_empty() {
+                held.push(listed("section(s)", &sections));
+            }
+            if !articles.is_empty() {
+                held.push(listed("article(s)", &articles));
+            }
+            return Err(SinkError::Refused {
+                operation: Operation::DeleteCollection,
+                reason: format!(
+                    "collection {collection_id} still holds {} that are not being deleted (not created by this \
+                     migration, or kept because people edited them); move or delete them in Intercom, then run \
+                     rollback again",
+                    held.join(" and ")
+                ),
+            });
+        }
         let path = ["help_center", "collections", collection_id];
         deleted(self.call(Operation::DeleteCollection, &path, &[], None).await)
     }
 
-    /// `POST /articles`; returns the id. The API types `author_id` and `parent_id` as integers,
-    /// so both must be numeric ids.
-    pub async fn create_article(&self, draft: &ArticleDraft) -> Result<String, SinkError> {
-        let number = |what: &str, id: &str| {
-            id.parse::<i64>().map_err(|_| SinkError::Refused {
-                operation: Operation::CreateArticle,
-                reason: format!("the article's {what} `{id}` is not a numeric id"),
-            })
-        };
+    /// `GET /articles`: every article of the workspace, every page, each once.
+    pub async fn list_articles(&self) -> Result<Vec<Article>, SinkError> {
+        let articles: Vec<Article> = self.list_pages(Operation::ListArticles, &["articles"]).await?;
+        let mut seen = HashSet::new();
+        Ok(articles.into_iter().filter(|article| seen.insert(article.id.clone())).collect())
+    }
+
+    /// `GET /articles/{id}`; `None` when there is no such article.
+    pub async fn get_article(&self, article_id: &str) -> Result<Option<Article>, SinkError> {
+        found(self.call(Operation::GetArticle, &["articles", article_id], &[], None).await)?
+            .map(|a| a.json())
+            .transpose()
+    }
+
+    /// `POST /articles`. The API types `author_id` and `parent_id` as integers here, so both
+    /// must be numeric ids.
+    pub async fn create_article(&self, draft: &ArticleDraft) -> Result<Article, SinkError> {
+        let operation = Operation::CreateArticle;
         let mut request = json!({
             "title": draft.title,
-            "author_id": number("author id", &draft.author_id)?,
+            "author_id": numeric_id(operation, "author id", &draft.author_id)?,
             "state": if draft.published { "published" } else { "draft" },
         });
         if let Some(description) = &draft.description {
@@ -1982,10 +2179,38 @@ impl Client {
             request["body"] = json!(body);
         }
         if let Some(collection) = &draft.collection_id {
-            request["parent_id"] = json!(number("collection id", collection)?);
-            request["parent_type"] = json!("collection");
+            request["parent_id"] = json!(numeric_id(operation, "collection id", collection)?);
+            request["parent_type"] = json!(if draft.in_section { "section" } else { "collection" });
         }
-        Ok(self.call(Operation::CreateArticle, &["articles"], &[], Some(&request)).await?.json::<Created>()?.id)
+        self.call(operation, &["articles"], &[], Some(&request)).await?.json()
+    }
+
+    /// `PUT /articles/{id}`: the fields given. `author_id` must be numeric (an integer in the
+    /// API); `parent_id` goes out as a string, as the API types it here.
+    pub async fn update_article(&self, article_id: &str, update: &ArticleUpdate) -> Result<Article, SinkError> {
+        let operation = Operation::UpdateArticle;
+        let mut request = json!({});
+        if let Some(title) = &update.title {
+            request["title"] = json!(title);
+        }
+        if let Some(author) = &update.author_id {
+            request["author_id"] = json!(numeric_id(operation, "author id", author)?);
+        }
+        if let Some(description) = &update.description {
+            request["description"] = json!(description);
+        }
+        if let Some(body) = &update.body {
+            request["body"] = json!(body);
+        }
+        if let Some(published) = update.published {
+            request["state"] = json!(if published { "published" } else { "draft" });
+        }
+        if let Some(collection) = &update.collection_id {
+            numeric_id(operation, "collection id", collection)?;
+            request["parent_id"] = json!(collection);
+            request["parent_type"] = json!(if update.in_section { "section" } else { "collection" });
+        }
+        self.call(operation, &["articles", article_id], &[], Some(&request)).await?.json()
     }
 
     /// `DELETE /articles/{id}`.
@@ -2070,6 +2295,37 @@ impl Client {
         }
         Ok(items)
     }
+
+    /// Walk a page-numbered list (`GET /articles`, `GET /help_center/collections`) and collect
+    /// its `data`. How these lists page is not settled (the 2.16 description lists no
+    /// parameters; older versions document `page` and `per_page`), so every answer is read for
+    /// both ways: `pages.next` is followed when present ([`next_page`]), else `page` counts up to
+    /// `pages.total_pages`. Stops at an empty page or a next page already asked for.
+    async fn list_pages<T: DeserializeOwned>(&self, operation: Operation, path: &[&str]) -> Result<Vec<T>, SinkError> {
+        let mut items = Vec::new();
+        let mut query = vec![("per_page".to_owned(), LIST_PAGE.to_string())];
+        let mut asked = HashSet::new();
+        for _ in 0..MAX_SEARCH_PAGES {
+            let pairs: Vec<(&str, &str)> = query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+            let answer = self.call(operation, path, &pairs, None).await?;
+            let mut page: Value = answer.json()?;
+            let list = match page.get_mut("data").map(Value::take) {
+                Some(Value::Array(list)) => list,
+                Some(Value::Null) | None => Vec::new(),
+                Some(_) => return Err(answer.unexpected("`data` is not a list")),
+            };
+            let count = list.len();
+            for item in list {
+                items.push(serde_json::from_value(item).map_err(|error| answer.unexpected(error.to_string()))?);
+            }
+            asked.insert(query.clone());
+            match next_page(page.get("pages"), &query) {
+                Some(next) if count > 0 && !asked.contains(&next) => query = next,
+                _ => return Ok(items),
+            }
+        }
+        Ok(items)
+    }
 }
 
 /// `{type: "list", data: [...]}`, the shape of most list answers.
@@ -2105,6 +2361,66 @@ struct Reference {
 /// A request struct as JSON (they hold only strings, numbers, booleans and maps).
 fn to_json(value: &impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// The query of the page after the one asked for with `current`, from the answer's `pages`
+/// object; `None` on the last page. `pages.next` wins when present, in any of the forms Intercom
+/// uses: a cursor (`{"starting_after": …}`), a page number (`{"page": 2}`), or the next page's URL
+/// (only its query is taken: the host is never followed). Without it, `page` counts up to
+/// `total_pages`. `per_page` is kept as asked unless the next page names its own.
+fn next_page(pages: Option<&Value>, current: &[(String, String)]) -> Option<Vec<(String, String)>> {
+    let pages = pages?;
+    let per_page = current.iter().find(|(name, _)| name == "per_page").map(|(_, value)| value.clone());
+    let with = |mut pairs: Vec<(String, String)>| {
+        if let Some(per_page) = &per_page
+            && !pairs.iter().any(|(name, _)| name == "per_page")
+        {
+            pairs.insert(0, ("per_page".to_owned(), per_page.clone()));
+        }
+        pairs
+    };
+    let text = |value: &Value| match value {
+        Value::String(text) if !text.is_empty() => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    };
+    match pages.get("next") {
+        Some(Value::Object(next)) => {
+            if let Some(cursor) = next.get("starting_after").and_then(text) {
+                return Some(with(vec![("starting_after".to_owned(), cursor)]));
+            }
+            if let Some(page) = next.get("page").and_then(text) {
+                return Some(with(vec![("page".to_owned(), page)]));
+            }
+        }
+        Some(Value::String(url)) if !url.is_empty() => {
+            let base = Url::parse("https://api.intercom.io/").expect("a valid URL");
+            let pairs: Vec<(String, String)> = base
+                .join(url)
+                .ok()?
+                .query_pairs()
+                .filter(|(name, _)| matches!(name.as_ref(), "page" | "per_page" | "starting_after"))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            if pairs.iter().any(|(name, _)| name != "per_page") {
+                return Some(with(pairs));
+            }
+        }
+        _ => {}
+    }
+    let asked = current.iter().find(|(name, _)| name == "page").and_then(|(_, page)| page.parse().ok());
+    let page = pages.get("page").and_then(Value::as_u64).or(asked).unwrap_or(1);
+    let total = pages.get("total_pages").and_then(Value::as_u64)?;
+    (page < total).then(|| with(vec![("page".to_owned(), (page + 1).to_string())]))
+}
+
+/// A numeric id for a field the API types as an integer; anything else is refused before
+/// sending.
+fn numeric_id(operation: Operation, what: &str, id: &str) -> Result<i64, SinkError> {
+    id.parse::<i64>().map_err(|_| SinkError::Refused {
+        operation,
+        reason: format!("the article's {what} `{id}` is not a numeric id"),
+    })
 }
 
 /// A 404 as `None`.
@@ -2452,6 +2768,59 @@ mod tests {
         assert_eq!(conversation.contact_ids, ["c1"]);
         assert_eq!(conversation.parts[0].author.as_ref().unwrap().id.as_deref(), Some("7"));
         assert_eq!(plain_text(conversation.source.unwrap().body.as_deref().unwrap()), "Hello");
+    }
+
+    #[test]
+    fn page_numbered_lists_follow_next_in_every_form_else_count_pages() {
+        let query =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+        let first = query(&[("per_page", "50")]);
+        // Page numbers only, as the 2.16 examples show them: count up to total_pages.
+        let numbered = json!({"type": "pages", "page": 1, "per_page": 50, "total_pages": 3});
+        assert_eq!(next_page(Some(&numbered), &first), Some(query(&[("per_page", "50"), ("page", "2")])));
+        let last = json!({"type": "pages", "page": 3, "per_page": 50, "total_pages": 3});
+        assert_eq!(next_page(Some(&last), &query(&[("per_page", "50"), ("page", "3")])), None);
+        // Without `page` in the answer, the page asked for counts.
+        let bare = json!({"total_pages": 2});
+        assert_eq!(next_page(Some(&bare), &query(&[("per_page", "50"), ("page", "2")])), None);
+        assert_eq!(next_page(Some(&bare), &first), Some(query(&[("per_page", "50"), ("page", "2")])));
+        // A cursor wins over the page count.
+        let cursor = json!({"page": 1, "total_pages": 1, "next": {"per_page": 50, "starting_after": "WzE3XQ=="}});
+        assert_eq!(
+            next_page(Some(&cursor), &first),
+            Some(query(&[("per_page", "50"), ("starting_after", "WzE3XQ==")]))
+        );
+        let page = json!({"next": {"page": 4}});
+        assert_eq!(next_page(Some(&page), &first), Some(query(&[("per_page", "50"), ("page", "4")])));
+        // A URL: only its query is taken, never its host.
+        let url = json!({"page": 1, "next": "https://elsewhere.example/articles?page=2&per_page=25&x=1"});
+        assert_eq!(next_page(Some(&url), &first), Some(query(&[("page", "2"), ("per_page", "25")])));
+        let relative = json!({"next": "/articles?starting_after=abc%3D"});
+        assert_eq!(next_page(Some(&relative), &first), Some(query(&[("per_page", "50"), ("starting_after", "abc=")])));
+        // No pages object, or a null next on the last page: done.
+        assert_eq!(next_page(None, &first), None);
+        assert_eq!(next_page(Some(&json!({"next": null, "page": 2, "total_pages": 2})), &first), None);
+    }
+
+    #[test]
+    fn articles_read_leniently_and_know_their_collections() {
+        let article: Article = serde_json::from_value(json!({
+            "id": "45", "type": "article", "title": "Fire safety", "description": "", "body": null,
+            "author_id": 991_267_502, "state": "published", "parent_ids": [18, "19"], "updated_at": 1_734_537_292,
+        }))
+        .unwrap();
+        assert_eq!(article.author_id.as_deref(), Some("991267502"));
+        assert!(article.is_in("18") && article.is_in("19") && !article.is_in("20"));
+        // Where the answer names the direct parent, that is the one it is in.
+        let direct: Article =
+            serde_json::from_value(json!({"id": 46, "parent_id": 19, "parent_ids": [19, 18]})).unwrap();
+        assert!(direct.is_in("19") && !direct.is_in("18"));
+        let alone: Article = serde_json::from_value(json!({"id": 47, "parent_ids": null})).unwrap();
+        assert!(alone.parent_ids.is_empty() && !alone.is_in("18"));
+        let collection: Collection =
+            serde_json::from_value(json!({"id": "160", "name": "Section", "description": null, "parent_id": 159}))
+                .unwrap();
+        assert_eq!(collection.parent_id.as_deref(), Some("159"));
     }
 
     #[test]

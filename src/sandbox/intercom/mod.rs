@@ -44,8 +44,11 @@
 //!   `GET /ticket_states` (one state per category — submitted, in progress, waiting on customer,
 //!   resolved — shared by every ticket type), `POST /tickets`, `GET`/`PUT`/`DELETE /tickets/{id}`,
 //!   `POST /tickets/{id}/reply`.
-//! - Help center: `POST /help_center/collections`, `DELETE /help_center/collections/{id}`,
-//!   `POST /articles`, `DELETE /articles/{id}`.
+//! - Help center: `GET`/`POST /help_center/collections` (the list most recently updated first,
+//!   page-numbered: `page`, `per_page`, `pages.total_pages`), `GET`/`PUT`/`DELETE
+//!   /help_center/collections/{id}` (a deleted collection's sections become top-level and its
+//!   articles stand alone), `GET`/`POST /articles` (listed the same way), `GET`/`PUT`/`DELETE
+//!   /articles/{id}`. Both carry `updated_at`, moved by every update.
 //! - Custom objects: `POST /custom_object_instances/{type}` (upsert by `external_id`), `GET` and
 //!   `DELETE /custom_object_instances/{type}?external_id=`.
 //!
