@@ -389,6 +389,35 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
     assert!(merged > 0, "merged tickets migrate, closed, naming their main ticket");
     assert!(fully_threaded > conversations.len() / 2, "most threads are complete");
 
+    // --- Services: a collection per top-level service, a draft article per service in its
+    // top-level service's collection, with the SLAs it offers.
+    let services = by_id(db, "service");
+    let slas = by_id(db, "sla");
+    let collections: HashMap<String, &Value> =
+        dump["collections"].as_array().unwrap().iter().map(|c| (c["name"].as_str().unwrap().to_owned(), c)).collect();
+    let tops: Vec<&str> =
+        services.values().map(|s| s["name"].as_str().unwrap()).filter(|n| !n.contains("::")).collect();
+    assert_eq!(collections.len(), tops.len(), "{:#}", dump["collections"]);
+    let articles = dump["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), services.len(), "{articles:#?}");
+    let pairs = records(&db.dir, "service_sla");
+    for service in services.values() {
+        let name = service["name"].as_str().unwrap();
+        let article = articles.iter().find(|a| a["title"] == json!(name)).unwrap_or_else(|| panic!("article {name}"));
+        assert_eq!(article["state"], json!("draft"), "{article}");
+        let top = name.split("::").next().unwrap();
+        assert_eq!(
+            article["parent_id"].to_string().trim_matches('"'),
+            collections[top]["id"].as_str().unwrap(),
+            "{article}"
+        );
+        let body = article["body"].as_str().unwrap();
+        for pair in pairs.iter().filter(|p| p["service_id"] == service["id"]) {
+            let sla = slas[&pair["sla_id"].as_i64().unwrap()]["name"].as_str().unwrap();
+            assert!(body.contains(sla), "SLA {sla} in the article of {name}: {body}");
+        }
+    }
+
     // --- verify, a second run that changes nothing, rollback.
     let verify = migration.cutover(&["verify", "--sample", "1000"]).await;
     assert_eq!(verify.status.code(), Some(0), "{}", show(&verify));
@@ -406,7 +435,7 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
     let rollback = migration.cutover(&["rollback", "--quiet"]).await;
     assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
     let left = sandbox.dump();
-    for kind in ["contacts", "conversations"] {
+    for kind in ["contacts", "conversations", "articles", "collections"] {
         assert_eq!(left[kind], json!([]), "{kind} left after rollback");
     }
     // Companies are archived: Intercom deletes none through the API.

@@ -485,8 +485,11 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 field_type: lock_type(conv),
                 label: Some(humanize(column)),
                 note: note_of(column, conv),
-                // NOT NULL numbers and dates always hold a value (epoch 0 reads as empty, so not those).
-                required: !nullable && !matches!(conv, Conv::Epoch | Conv::Text | Conv::Binary),
+                // NOT NULL columns always hold a value, except epoch seconds (0 reads as empty) and
+                // text keys of other records ('' reads as no reference).
+                required: !nullable
+                    && !matches!(conv, Conv::Epoch | Conv::Binary)
+                    && !(conv == Conv::Text && relation_of(column).is_some()),
                 ..FieldSchema::default()
             };
             if let Some(target) = relation_of(column) {
