@@ -487,9 +487,9 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 note: note_of(column, conv),
                 // NOT NULL columns always hold a value, except epoch seconds (0 reads as empty) and
                 // text keys of other records ('' reads as no reference).
-                required: !nullable
-                    && !matches!(conv, Conv::Epoch | Conv::Binary)
-                    && !(conv == Conv::Text && relation_of(column).is_some()),
+                required: !(nullable
+                    || matches!(conv, Conv::Epoch | Conv::Binary)
+                    || (conv == Conv::Text && relation_of(column).is_some())),
                 ..FieldSchema::default()
             };
             if let Some(target) = relation_of(column) {
