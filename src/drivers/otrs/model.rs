@@ -487,7 +487,7 @@ pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTr
                 note: note_of(column, conv),
                 // NOT NULL columns always hold a value, except epoch seconds (0 reads as empty) and
                 // text keys of other records ('' reads as no reference).
-                required: !(nullable
+                required: !(*nullable
                     || matches!(conv, Conv::Epoch | Conv::Binary)
                     || (conv == Conv::Text && relation_of(column).is_some())),
                 ..FieldSchema::default()
