@@ -456,3 +456,137 @@ async fn message_authors_are_teammates_through_a_referenced_by_path() {
     }
     assert!(writers > 0, "some agents wrote messages");
 }
+
+/// A knowledge base end to end through the real binary: categories (nested) become help center
+/// collections and sections, articles go in them with no author mapped (the token's teammate
+/// writes them), a second run writes what waited for a parent, a changed title is updated,
+/// `verify` finds nothing wrong, and `rollback` deletes newest first, articles before their
+/// sections and sections before their collections; a collection holding someone else's article
+/// is kept until that article is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_knowledge_base_is_migrated_verified_updated_and_rolled_back() {
+    use crate::support::migration::TOKEN;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let categories = [
+        json!({"id": 1, "name": "Guides", "description": "How-tos", "parent_id": null}),
+        json!({"id": 2, "name": "Printers", "description": null, "parent_id": 1}),
+        json!({"id": 3, "name": "Billing", "description": "Money", "parent_id": null}),
+    ];
+    let mut articles = vec![
+        json!({"id": 10, "title": "Fire safety", "body": "<p>Use water</p>", "published": true, "category_id": 2}),
+        json!({"id": 11, "title": "Invoices", "body": "<p>Monthly</p>", "published": false, "category_id": 3}),
+        json!({"id": 12, "title": "Welcome", "body": "<p>Hello</p>", "published": true, "category_id": null}),
+    ];
+    write_records(&data, "kb.category", &categories);
+    write_records(&data, "kb.article", &articles);
+    std::fs::write(
+        dir.path().join("kb.lock.yaml"),
+        "lock: 1\nsystem: file\nobjects:\n  kb.article:\n    fields:\n      body: { type: html, required: true }\n      \
+         category_id: { type: relation, target: kb.category }\n      id: { type: int, required: true }\n      \
+         published: { type: bool, required: true }\n      title: { type: text, required: true }\n  kb.category:\n    \
+         fields:\n      description: { type: text }\n      id: { type: int, required: true }\n      \
+         name: { type: text, required: true }\n      parent_id: { type: relation, target: kb.category }\n",
+    )
+    .unwrap();
+    let sandbox = Sandbox::start(cutover::sandbox::intercom::SandboxConfig::default()).await.unwrap();
+    let spec = dir.path().join("kb.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "cutover: 1\nname: Knowledge base\nsource:\n  driver: file\n  path: data\n  schema: kb.lock.yaml\nsink:\n  \
+             driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  url: {}\nstate: sqlite:state.db\nobjects:\n  \
+             collection:\n    from: kb.category\n    to: help_center_collection\n    fields:\n      name: name\n      \
+             description: description\n      parent: ref(collection, parent_id)\n  article:\n    from: kb.article\n    \
+             to: article\n    fields:\n      title: title\n      body: body\n      \
+             state: 'if published then \"published\" else \"draft\"'\n      parent: ref(collection, category_id)\n",
+            sandbox.base_url()
+        ),
+    )
+    .unwrap();
+    let cutover = |args: &[&str]| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"));
+        command
+            .args(args)
+            .arg(&spec)
+            .current_dir(dir.path())
+            .env("INTERCOM_TOKEN", TOKEN)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        async move { command.output().await.expect("the binary runs") }
+    };
+    let listed = |what: &str| {
+        let dump = sandbox.dump();
+        dump[what].as_array().cloned().unwrap_or_default()
+    };
+
+    // A section waits for its collection (and its article for it) until the next run.
+    for _ in 0..2 {
+        let output = cutover(&["run", "--quiet"]).await;
+        assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
+    }
+    let me = sandbox.dump()["articles"][0]["author_id"].clone();
+    let collections = listed("collections");
+    let id_of = |name: &str| collections.iter().find(|c| c["name"] == name).unwrap()["id"].clone();
+    assert_eq!(collections.len(), 3, "{collections:?}");
+    assert_eq!(collections.iter().find(|c| c["name"] == "Printers").unwrap()["parent_id"], id_of("Guides"));
+    let written = listed("articles");
+    assert_eq!(written.len(), 3, "{written:?}");
+    for article in &written {
+        assert_eq!(article["author_id"], me, "the token's teammate writes every article");
+        let (parent, state) = match article["title"].as_str().unwrap() {
+            "Fire safety" => (Some("Printers"), "published"),
+            "Invoices" => (Some("Billing"), "draft"),
+            _ => (None, "published"),
+        };
+        let parent = parent.map(|name| json!(id_of(name).as_str().unwrap().parse::<u64>().unwrap()));
+        assert_eq!((&article["parent_id"], &article["state"]), (&parent.unwrap_or(Value::Null), &json!(state)));
+    }
+    let posts = |path: &str| sandbox.requests().iter().filter(|r| r.method == "POST" && r.path == path).count();
+    assert_eq!((posts("/help_center/collections"), posts("/articles")), (3, 3), "each written once");
+
+    // A changed title is brought up to date; verify compares every record.
+    articles[1]["title"] = json!("Invoices and receipts");
+    write_records(&data, "kb.article", &articles);
+    let output = cutover(&["run", "--quiet"]).await;
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", show(&output));
+    assert!(listed("articles").iter().any(|a| a["title"] == "Invoices and receipts"));
+    assert_eq!(posts("/articles"), 3, "updated, not created again");
+    let output = cutover(&["verify"]).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("6 records compared") && text.contains("0 with mismatches"), "{}", show(&output));
+
+    // Someone adds an article to Guides: rollback deletes the rest and keeps Guides for now.
+    let theirs = reqwest::Client::new()
+        .post(format!("{}/articles", sandbox.base_url()))
+        .bearer_auth(TOKEN)
+        .json(&json!({"title": "Theirs", "author_id": me, "parent_id": id_of("Guides")}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .clone();
+    let output = cutover(&["rollback"]).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("deleted 5 records") && text.contains("still holds 1 article(s)"), "{}", show(&output));
+    assert_eq!(listed("collections").iter().map(|c| c["name"].clone()).collect::<Vec<_>>(), [json!("Guides")]);
+    assert_eq!(listed("articles").iter().map(|a| &a["id"]).collect::<Vec<_>>(), [&theirs]);
+    let deletes = |path: &str| sandbox.requests().iter().filter(|r| r.method == "DELETE" && r.path == path).count();
+    assert_eq!(deletes(&format!("/help_center/collections/{}", id_of("Guides").as_str().unwrap())), 0);
+    // Once it is gone, the next rollback finishes.
+    reqwest::Client::new()
+        .delete(format!("{}/articles/{}", sandbox.base_url(), theirs.as_str().unwrap()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let output = cutover(&["rollback"]).await;
+    assert!(String::from_utf8_lossy(&output.stdout).contains("deleted 1 records"), "{}", show(&output));
+    assert_eq!((listed("collections").len(), listed("articles").len()), (0, 0));
+    sandbox.shutdown().await;
+}

@@ -23,8 +23,9 @@
 //! by listing them all (`GET /help_center/collections`, `GET /articles`) and looking for the one
 //! the create would have made: same name (title) and parent, and the same description, body and
 //! author where the record has them, so an article someone else wrote under the same title is
-//! not claimed. One this destination already tied to another record is skipped; when several
-//! are left, `find` refuses rather than guess. A rollback deletes newest first, so an article
+//! not claimed. One this destination already tied to a record (created, found or completed
+//! since it connected) is skipped, so two records alike never share one; when several are left,
+//! `find` refuses rather than guess. A rollback deletes newest first, so an article
 //! goes before its section and a section before its collection; a collection that still holds
 //! anything is not deleted (see [`Client::delete_collection`]).
 //!
@@ -1186,7 +1187,10 @@ impl IntercomDestination {
             || (plan.parent.is_some() && current.parent_id != plan.parent);
         let current = if differs {
             let draft = Self::collection_draft(&plan);
-            self.client().update_collection(id, &draft).await.map_err(|error| gone(error, "collection", id))?
+            self.client()
+                .update_collection(id, &draft)
+                .await
+                .map_err(|error| gone(error, "help center collection", id))?
         } else {
             current
         };

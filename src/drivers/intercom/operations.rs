@@ -3,9 +3,9 @@
 //!
 //! Request shapes follow the 2.16 description (`reference/intercom-openapi.yaml`): ids go out as
 //! strings (admin ids too, except where the spec types them as integers: article `author_id`,
-//! `parent_id`), timestamps as Unix seconds, and `skip_notifications: true` wherever the API
-//! offers it (admin replies, ticket create, ticket replies, ticket updates) so a migration does not
-//! mail customers about history. Responses are read leniently: ids may come back as strings or
+//! and `parent_id` on create but not on update), timestamps as Unix seconds, and
+//! `skip_notifications: true` wherever the API offers it (admin replies, ticket create, ticket
+//! replies, ticket updates) so a migration does not mail customers about history. Responses are read leniently: ids may come back as strings or
 //! numbers, and fields the migration does not need are ignored.
 //!
 //! Lookups that find nothing return `Ok(None)` (a 404 is an answer, not an error); deletes return
