@@ -13,7 +13,7 @@ use cutover::run::value::Value as Cell;
 use cutover::sandbox::intercom::{Sandbox, SandboxConfig};
 use cutover::sandbox::odoo::{EmulatorConfig, OdooEmulator, OdooServer};
 
-use crate::support::migration::{Rehearsal, TOKEN, duplicates, records, show};
+use crate::support::migration::{Rehearsal, admin_and_team_ids, duplicates, records, show};
 
 /// The emulated Odoo user's API key.
 const KEY: &str = "pair-odoo-key";
@@ -56,18 +56,6 @@ fn unix(value: &Value) -> Option<i64> {
     }
     let date: jiff::civil::Date = text.parse().ok()?;
     Some(jiff::tz::TimeZone::UTC.to_timestamp(date.to_datetime(jiff::civil::Time::midnight())).ok()?.as_second())
-}
-
-/// `GET /PATH` on the sandbox, as JSON.
-async fn get(sandbox: &Sandbox, path: &str) -> Value {
-    let response = reqwest::Client::new()
-        .get(format!("{}/{path}", sandbox.base_url()))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("the sandbox answers");
-    assert!(response.status().is_success(), "GET /{path}: {}", response.status());
-    response.json().await.expect("JSON")
 }
 
 /// The report as JSON.
@@ -177,18 +165,7 @@ async fn every_row_of_the_odoo_pair_lands_in_intercom_as_the_source_says() {
     assert!(duplicates(&sandbox).is_empty(), "{:?}", duplicates(&sandbox));
 
     let dump = sandbox.dump();
-    let admin_ids: HashMap<String, String> = get(&sandbox, "admins").await["admins"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["email"].as_str().unwrap().to_lowercase(), a["id"].as_str().unwrap().to_owned()))
-        .collect();
-    let team_ids: HashMap<String, String> = get(&sandbox, "teams").await["teams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| (t["name"].as_str().unwrap().to_owned(), t["id"].as_str().unwrap().to_owned()))
-        .collect();
+    let (admin_ids, team_ids) = admin_and_team_ids(&sandbox).await;
     let tag_names: HashMap<String, String> = dump["tags"]
         .as_array()
         .unwrap()

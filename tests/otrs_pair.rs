@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use cutover::generate::otrs_sql::{ArticleStorage, Engine};
 use cutover::sandbox::intercom::{Sandbox, SandboxConfig};
 
-use crate::support::migration::{TOKEN, differences, duplicates, normalize, records, show};
+use crate::support::migration::{TOKEN, admin_and_team_ids, differences, duplicates, normalize, records, show};
 use crate::support::otrs::{OtrsDatabase, database};
 
 /// Rows of a generated table, by id.
@@ -97,18 +97,6 @@ async fn workspace(db: &OtrsDatabase) -> Sandbox {
     Sandbox::start(config).await.unwrap()
 }
 
-/// `GET /PATH` on the sandbox, as JSON.
-async fn get(sandbox: &Sandbox, path: &str) -> Value {
-    let response = reqwest::Client::new()
-        .get(format!("{}/{path}", sandbox.base_url()))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("the sandbox answers");
-    assert!(response.status().is_success(), "GET /{path}: {}", response.status());
-    response.json().await.expect("JSON")
-}
-
 fn outcome(report: &Value, name: &str, outcome: &str) -> i64 {
     report["objects"]
         .as_array()
@@ -153,19 +141,8 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
         .collect();
     let values = records(&db.dir, "dynamic_field_value");
     let emails = agent_emails(db);
-    let admin_ids: HashMap<String, String> = get(&sandbox, "admins").await["admins"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["email"].as_str().unwrap().to_lowercase(), a["id"].as_str().unwrap().to_owned()))
-        .collect();
+    let (admin_ids, team_ids) = admin_and_team_ids(&sandbox).await;
     let admin_of = |user: i64| emails.get(&user).and_then(|e| admin_ids.get(e)).cloned();
-    let team_ids: HashMap<String, String> = get(&sandbox, "teams").await["teams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| (t["name"].as_str().unwrap().to_owned(), t["id"].as_str().unwrap().to_owned()))
-        .collect();
     let tag_names: HashMap<String, String> = dump["tags"]
         .as_array()
         .unwrap()

@@ -300,3 +300,32 @@ pub fn differences(want: &Value, got: &Value) -> Vec<String> {
     }
     lines
 }
+
+/// The workspace's teammates (lower-cased email → id) and teams (name → id), as `GET /admins`
+/// and `GET /teams` list them.
+pub async fn admin_and_team_ids(sandbox: &Sandbox) -> (HashMap<String, String>, HashMap<String, String>) {
+    async fn get(sandbox: &Sandbox, path: &str) -> Value {
+        let response = reqwest::Client::new()
+            .get(format!("{}/{path}", sandbox.base_url()))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert!(response.status().is_success(), "GET /{path}: {}", response.status());
+        response.json().await.expect("JSON")
+    }
+    let ids = |list: &Value, key: &str, lower: bool| -> HashMap<String, String> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                let name = item[key].as_str().unwrap_or_default();
+                let name = if lower { name.to_lowercase() } else { name.to_owned() };
+                (name, item["id"].as_str().unwrap_or_default().to_owned())
+            })
+            .collect()
+    };
+    let admins = get(sandbox, "admins").await;
+    let teams = get(sandbox, "teams").await;
+    (ids(&admins["admins"], "email", true), ids(&teams["teams"], "name", false))
+}

@@ -289,29 +289,34 @@ async fn open(engine: Engine, url: &str, timeout: Duration) -> Result<Pool, DbEr
     }
 }
 
+/// The parameters bound to a query, on either engine.
+fn bind_all<'q, DB>(
+    mut query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    params: Vec<Param>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for param in params {
+        query = match param {
+            Param::Int(n) => query.bind(n),
+            Param::Text(text) => query.bind(text),
+        };
+    }
+    query
+}
+
 async fn run(pool: &Pool, sql: &str, params: Vec<Param>) -> Result<Rows, DbError> {
     let failed = |error: sqlx::Error| DbError(error.to_string());
     match pool {
         Pool::MySql(pool) => {
-            let mut query = sqlx::query(sql);
-            for param in params {
-                query = match param {
-                    Param::Int(n) => query.bind(n),
-                    Param::Text(text) => query.bind(text),
-                };
-            }
-            let rows = query.fetch_all(pool).await.map_err(failed)?;
+            let rows = bind_all(sqlx::query(sql), params).fetch_all(pool).await.map_err(failed)?;
             rows.iter().map(|row| decode_mysql(row).map_err(failed)).collect()
         }
         Pool::Postgres(pool) => {
-            let mut query = sqlx::query(sql);
-            for param in params {
-                query = match param {
-                    Param::Int(n) => query.bind(n),
-                    Param::Text(text) => query.bind(text),
-                };
-            }
-            let rows = query.fetch_all(pool).await.map_err(failed)?;
+            let rows = bind_all(sqlx::query(sql), params).fetch_all(pool).await.map_err(failed)?;
             rows.iter().map(|row| decode_postgres(row).map_err(failed)).collect()
         }
     }

@@ -883,6 +883,14 @@ fn fs_list(dir: &Path, content_path: &str, article: i64) -> Vec<FsFile> {
     files
 }
 
+/// The column of the object's own table a link field reads, when it is one.
+fn link_column(object: &Object, link: &str) -> Option<String> {
+    match object.fields.get(link).map(|f| &f.origin) {
+        Some(Origin::Sql(column, _)) if column.starts_with("t.") => Some(column.clone()),
+        _ => None,
+    }
+}
+
 fn key_value(object: &Object, cell: &Cell) -> Value {
     if object.text_key {
         cell.text().map_or(Value::Null, Value::text)
@@ -1140,10 +1148,7 @@ impl Source for OtrsSource {
         _conditions: &[Condition],
     ) -> Result<Option<Vec<Record>>, DriverError> {
         let definition = self.object(object)?.clone();
-        let Some(Origin::Sql(column, _)) = definition.fields.get(link).map(|f| &f.origin) else { return Ok(None) };
-        if !column.starts_with("t.") {
-            return Ok(None);
-        }
+        let Some(column) = link_column(&definition, link) else { return Ok(None) };
         let order = if definition.fields.contains_key("create_time") {
             format!("{column}, t.create_time, {}", definition.key_sql())
         } else {
@@ -1173,10 +1178,7 @@ impl Source for OtrsSource {
         _conditions: &[Condition],
     ) -> Result<Option<Vec<Record>>, DriverError> {
         let definition = self.object(object)?.clone();
-        let Some(Origin::Sql(column, _)) = definition.fields.get(link).map(|f| &f.origin) else { return Ok(None) };
-        if !column.starts_with("t.") || definition.text_key {
-            return Ok(None);
-        }
+        let Some(column) = link_column(&definition, link).filter(|_| !definition.text_key) else { return Ok(None) };
         // One narrow pass over (key, link) finds the children of no parent read; only those are
         // then read whole.
         let parents: HashSet<String> = parents.iter().map(|p| key_text(p).to_lowercase()).collect();
