@@ -308,7 +308,13 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
             .iter()
             .filter(|o| o["object"] == "part")
             .flat_map(|o| o["reasons"].as_array().unwrap())
-            .filter(|r| r["ids"].as_array().unwrap().iter().any(|i| thread.iter().any(|a| i.as_str() == Some(a["id"].to_string().as_str()))))
+            .filter(|r| {
+                r["ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|i| thread.iter().any(|a| i.as_str() == Some(a["id"].to_string().as_str())))
+            })
             .collect();
         assert_eq!(parts.len(), thread.len(), "articles of ticket {id}: {reasons:#?}");
         for (part, article) in parts.iter().zip(&thread) {
