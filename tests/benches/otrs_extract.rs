@@ -22,7 +22,7 @@
 //! `CUTOVER_TEST_POSTGRES` override the server URLs, as in the tests. Without `--bench` (under
 //! `cargo test --all-targets`) it runs 20 tickets once per engine as a smoke run.
 //!
-//! Measured 2025-12-05 on the 2-core, 24 GiB development machine (other builds and test suites
+//! Measured 2026-12-05 on the 2-core, 24 GiB development machine (other builds and test suites
 //! running beside it, load average 2.5–4), MariaDB 10.11.19 and PostgreSQL 15.20 on 127.0.0.1
 //! with the machine's settings (InnoDB buffer pool 128 MiB, PostgreSQL autovacuum off), release
 //! build, `CUTOVER_BENCH_TICKETS=50000`: 50,000 tickets, 267,235 articles, 201,059 attachment
