@@ -22,27 +22,28 @@
 //! `CUTOVER_TEST_POSTGRES` override the server URLs, as in the tests. Without `--bench` (under
 //! `cargo test --all-targets`) it runs 20 tickets once per engine as a smoke run.
 //!
-//! Measured 2026-12-05 on the 2-core, 24 GiB development machine (other builds and test suites
-//! running beside it, load average 2.5–4), MariaDB 10.11.19 and PostgreSQL 15.20 on 127.0.0.1
-//! with the machine's settings (InnoDB buffer pool 128 MiB, PostgreSQL autovacuum off), release
-//! build, `CUTOVER_BENCH_TICKETS=50000`: 50,000 tickets, 267,235 articles, 201,059 attachment
-//! rows of which 33,586 are files the articles list (32.2 MB; the rest are HTML bodies), 603 MB of
-//! NDJSON generated in 2.6 s; 4 min 42 s in all.
+//! Measured 2026-12-05 on the 2-core, 24 GiB development machine (other builds running beside
+//! it), MariaDB 10.11.19 and PostgreSQL 15.20 on 127.0.0.1 with the machine's settings (InnoDB
+//! buffer pool 128 MiB, PostgreSQL autovacuum off), release build,
+//! `CUTOVER_BENCH_TICKETS=50000`: 50,000 tickets, 268,425 articles, 201,059 attachment rows of
+//! which 33,586 are files the articles list (32.2 MB; the rest are HTML bodies), 634 MB of NDJSON
+//! generated in 2.0 s.
 //!
 //! ```text
 //!             SQL     load (data + FKs)        size    ticket          article          file (1 per call)
-//! MariaDB     395 MB  181 s (44 + 136)         592 MB  30,500/s 1.6 s  33,200/s  8.0 s  3,750/s 9.0 s 3.6 MB/s
-//! PostgreSQL  359 MB   46 s (44 + 3)           484 MB  51,100/s 1.0 s  50,800/s  5.3 s  4,100/s 8.2 s 3.9 MB/s
+//! MariaDB     409 MB   39 s (21 + 17)          631 MB  44,700/s 1.1 s  44,800/s  6.0 s  5,090/s 6.6 s 4.9 MB/s
+//! PostgreSQL  373 MB   32 s (30 + 2)           522 MB  50,400/s 1.0 s  66,300/s  4.1 s  6,360/s 5.3 s 6.1 MB/s
 //! ```
 //!
-//! Per call (median / p95 ms): ticket page of 500 with 34 fields 15.8 / 20.8 (MariaDB), 9.5 /
-//! 14.5 (PostgreSQL); articles of 50 tickets 7.4 / 12.9 and 4.3 / 9.4; one file 0.17 / 0.35
-//! and 0.14 / 0.28. Pages do not slow down with the offset. Peak RSS 14 MB (MariaDB) and 18 MB
-//! (PostgreSQL) while extracting, 18 MB for the whole process. On a quieter run files read at
-//! 0.06–0.07 ms each (8,700–13,500/s). Without planner statistics (`CUTOVER_BENCH_ANALYZE=0`;
-//! PostgreSQL with autovacuum off never gathers them) PostgreSQL reads articles at 2,570/s
-//! (104 ms per batch: a hash join with a sequential scan of `article_data_mime`), tickets at
-//! 16,900/s; MariaDB is unchanged.
+//! Per call (median / p95 ms): ticket page of 500 with 37 fields 11.0 / 12.5 (MariaDB), 9.8 /
+//! 11.3 (PostgreSQL); articles of 50 tickets 5.8 / 7.0 and 3.9 / 4.8; one file 0.18 / 0.31 and
+//! 0.14 / 0.25. Pages do not slow down with the offset. Peak RSS 14 MB (MariaDB) and 18 MB
+//! (PostgreSQL) while extracting, 18 MB for the whole process. Before the foreign keys were added
+//! one ALTER per table, MariaDB spent 136 s on them (a table copy per key); before dynamic field
+//! values were read by object only, a MariaDB ticket page took 15.8 ms. Without planner
+//! statistics (`CUTOVER_BENCH_ANALYZE=0`; PostgreSQL with autovacuum off never gathers them)
+//! PostgreSQL reads articles at 2,570/s (104 ms per batch: a hash join with a sequential scan of
+//! `article_data_mime`), which is why `discover` names tables that were never analyzed.
 
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
