@@ -3,61 +3,27 @@
 //! secret columns blanked, and the error when the source cannot be read.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use cutover::generate::{Platform, generate};
-use cutover::sandbox::odoo::{EmulatorConfig, ModelAccess, OdooEmulator, OdooServer};
+use cutover::sandbox::odoo::{EmulatorConfig, ModelAccess};
 use serde_json::Value;
 
 use crate::support;
+use crate::support::odoo::Served;
 
 const KEY: &str = "inventory-test-key";
 
 /// One generated Odoo dataset (30 tickets, seed 9).
 fn data() -> &'static Path {
-    static DATA: OnceLock<PathBuf> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("cutover-inventory-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create the data directory");
-        generate(Platform::Odoo, 30, 9, &dir).expect("generate Odoo data");
-        dir
-    })
+    support::odoo::dataset("inventory", 30, 9)
 }
 
 fn generated(object: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(data().join(format!("{object}.ndjson"))).unwrap();
-    text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    support::migration::records(data(), object)
 }
 
-/// The emulator on its own runtime.
-struct Served {
-    server: Option<OdooServer>,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Served {
-    fn start() -> Served {
-        Served::with(EmulatorConfig::new(data(), KEY))
-    }
-
-    fn with(config: EmulatorConfig) -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let emulator = OdooEmulator::new(config).expect("load the dataset");
-        let server = runtime.block_on(OdooServer::start(emulator, 0)).expect("serve the emulator");
-        Served { server: Some(server), runtime }
-    }
-
-    fn url(&self) -> String {
-        self.server.as_ref().unwrap().base_url()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
+/// The emulator over the dataset.
+fn serve() -> Served {
+    Served::serve(EmulatorConfig::new(data(), KEY))
 }
 
 /// A spec extending the bundled one, reading the Odoo at `url`, with `extra` appended.
@@ -93,7 +59,7 @@ fn inventory(spec: &Path, args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn markdown_lists_sla_policies_team_settings_and_what_to_rebuild_by_hand() {
-    let served = Served::start();
+    let served = serve();
     let dir = tempfile::tempdir().unwrap();
     let spec = spec(dir.path(), &served.url(), "");
     let out = dir.path().join("inventory.md");
@@ -107,7 +73,7 @@ fn markdown_lists_sla_policies_team_settings_and_what_to_rebuild_by_hand() {
 
 #[test]
 fn json_form_carries_every_row_and_no_secret() {
-    let served = Served::start();
+    let served = serve();
     let dir = tempfile::tempdir().unwrap();
     // An extra section that asks for a secret column: it is listed blank.
     let extra = "inventory:\n  ratings:\n    from: rating.rating\n    where: consumed\n    columns: [res_id, rating, access_token]\n";
@@ -210,7 +176,7 @@ fn models_the_database_lacks_or_hides_are_notes_not_failures() {
     let mut config = EmulatorConfig::new(data(), KEY);
     config.access.insert("base.automation".to_owned(), ModelAccess::Missing);
     config.access.insert("mail.alias".to_owned(), ModelAccess::Denied { groups: vec!["Settings".to_owned()] });
-    let served = Served::with(config);
+    let served = Served::serve(config);
     let dir = tempfile::tempdir().unwrap();
     let spec = spec(dir.path(), &served.url(), "");
     let (code, markdown, stderr) = inventory(&spec, &[]);

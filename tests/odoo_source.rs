@@ -3,14 +3,12 @@
 //! timeout, the errors a consultant meets, and the same migration read once from files and once
 //! from the emulator landing identically in Intercom. Expectations come from the generated NDJSON.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 use std::time::Duration;
 
 use cutover::check::schema::SchemaLock;
 use cutover::drivers::odoo::{OdooClientConfig, OdooSource};
 use cutover::drivers::{Cursor, FileSource, Record, Source};
-use cutover::generate::{Platform, generate};
 use cutover::plan::{Condition, ConditionOp};
 use cutover::run::value::Value;
 use cutover::sandbox::intercom::Sandbox;
@@ -18,18 +16,13 @@ use cutover::sandbox::odoo::{EmulatorConfig, ModelAccess, OdooEmulator, OdooServ
 use cutover::state::Ledger;
 
 use crate::support::migration::{Rehearsal, differences, duplicates, normalize, sandbox_config, show};
+use crate::support::odoo::Served;
 
 const KEY: &str = "odoo-source-test-key-0123456789abcdef";
 
 /// One generated Odoo dataset (40 tickets, seed 5) shared by the driver tests.
 fn data() -> &'static Path {
-    static DATA: OnceLock<PathBuf> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("cutover-odoo-source-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create the data directory");
-        generate(Platform::Odoo, 40, 5, &dir).expect("generate Odoo data");
-        dir
-    })
+    crate::support::odoo::dataset("odoo-source", 40, 5)
 }
 
 /// The lock `generate` wrote beside the data.
@@ -39,36 +32,16 @@ fn generated_lock() -> SchemaLock {
         .unwrap_or_else(|found| panic!("the generated lock: {found:?}"))
 }
 
-/// An emulator served on its own runtime, so the driver's blocking calls never starve it.
-struct Served {
-    server: Option<OdooServer>,
-    runtime: tokio::runtime::Runtime,
+/// What these tests do with a served emulator.
+trait Connect {
+    /// A source signed in with `key`, calls timing out after `timeout`.
+    fn connect(&self, key: &str, lock: SchemaLock, timeout: Duration) -> Result<OdooSource, String>;
 }
 
-impl Served {
-    fn start(config: EmulatorConfig) -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let emulator = OdooEmulator::new(config).expect("load the dataset");
-        let server = runtime.block_on(OdooServer::start(emulator, 0)).expect("serve the emulator");
-        Served { server: Some(server), runtime }
-    }
-
-    fn url(&self) -> String {
-        self.server.as_ref().unwrap().base_url()
-    }
-
-    /// A source signed in with `key`, calls timing out after `timeout`.
+impl Connect for Served {
     fn connect(&self, key: &str, lock: SchemaLock, timeout: Duration) -> Result<OdooSource, String> {
         let config = OdooClientConfig { timeout, ..OdooClientConfig::new(self.url()) };
         OdooSource::connect_with(config, "odoo", "admin", key, lock).map_err(|error| error.to_string())
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
     }
 }
 
@@ -180,7 +153,7 @@ fn file_ids_in(dir: &Path, object: &str) -> Vec<i64> {
 
 #[test]
 fn paging_returns_every_record_once_in_id_order_archived_included() {
-    let served = Served::start(emulator_config());
+    let served = Served::serve(emulator_config());
     let mut odoo = served.connect(KEY, generated_lock(), Duration::from_secs(30)).unwrap();
     let mut file = FileSource::with_lock(data(), generated_lock()).unwrap();
     for object in ["helpdesk.ticket", "helpdesk.stage", "res.partner", "res.users", "mail.message", "ir.attachment"] {
@@ -213,7 +186,7 @@ fn paging_returns_every_record_once_in_id_order_archived_included() {
 
 #[test]
 fn read_by_ids_count_and_unknown_fields() {
-    let served = Served::start(emulator_config());
+    let served = Served::serve(emulator_config());
     let mut odoo = served.connect(KEY, generated_lock(), Duration::from_secs(30)).unwrap();
     let partners = file_ids("res.partner");
     let wanted = [Value::Int(partners[2]), Value::Int(partners[0]), Value::Int(999_999), Value::Int(partners[2])];
@@ -234,7 +207,7 @@ fn read_by_ids_count_and_unknown_fields() {
 /// validates against it.
 #[test]
 fn describe_produces_a_lock_the_bundled_spec_validates_against() {
-    let served = Served::start(emulator_config());
+    let served = Served::serve(emulator_config());
     let mut odoo = served.connect(KEY, SchemaLock::default(), Duration::from_secs(30)).unwrap();
     let lock = odoo.describe().unwrap();
     assert_eq!(lock.system, "odoo");
@@ -285,14 +258,14 @@ fn slow_pages_are_retried_smaller_and_every_record_arrives() {
     let mut config = emulator_config();
     // 5 cells per record (id included): 16 records are too many, 8 pass.
     config.slowness.large_read_cells = Some(60);
-    let served = Served::start(config);
+    let served = Served::serve(config);
     let mut odoo = served.connect(KEY, generated_lock(), Duration::from_millis(800)).unwrap();
     let read = read_all(&mut odoo, "helpdesk.ticket", &fields, 32);
     assert_eq!(ids(&read), file_ids("helpdesk.ticket"));
 
     let mut config = emulator_config();
     config.slowness.large_read_cells = Some(20);
-    let served = Served::start(config);
+    let served = Served::serve(config);
     let mut odoo = served.connect(KEY, generated_lock(), Duration::from_millis(500)).unwrap();
     let error = odoo.read("helpdesk.ticket", &fields, Some(&Cursor("3".into())), 40).unwrap_err().to_string();
     assert!(error.contains("`helpdesk.ticket`") && error.contains("pages of 10 records"), "{error}");
@@ -301,19 +274,19 @@ fn slow_pages_are_retried_smaller_and_every_record_arrives() {
 
 #[test]
 fn wrong_key_missing_helpdesk_and_denied_models_say_what_to_do() {
-    let served = Served::start(emulator_config());
+    let served = Served::serve(emulator_config());
     let error = served.connect("not-the-key", SchemaLock::default(), Duration::from_secs(30)).unwrap_err();
     assert!(error.contains("wrong login or API key"), "{error}");
     assert!(!error.contains(KEY) && !error.contains("not-the-key"), "no key in messages: {error}");
 
-    let served = Served::start(emulator_config().without_helpdesk());
+    let served = Served::serve(emulator_config().without_helpdesk());
     let error = served.connect(KEY, SchemaLock::default(), Duration::from_secs(30)).unwrap_err();
     assert!(error.contains("Helpdesk app is not installed"), "{error}");
 
     let mut config = emulator_config();
     config.access.insert("rating.rating".into(), ModelAccess::Denied { groups: vec!["Helpdesk / User".into()] });
     config.access.insert("helpdesk.sla".into(), ModelAccess::Missing);
-    let served = Served::start(config);
+    let served = Served::serve(config);
     let mut odoo = served.connect(KEY, SchemaLock::default(), Duration::from_secs(30)).unwrap();
     let error = odoo.describe().unwrap_err().to_string();
     assert!(error.contains("`rating.rating`") && error.contains("read access"), "{error}");
@@ -322,7 +295,7 @@ fn wrong_key_missing_helpdesk_and_denied_models_say_what_to_do() {
     let error = odoo.read("helpdesk.sla", &["name".to_owned()], None, 10).unwrap_err().to_string();
     assert!(error.contains("does not exist"), "{error}");
 
-    let served_missing = Served::start({
+    let served_missing = Served::serve({
         let mut config = emulator_config();
         config.access.insert("helpdesk.sla".into(), ModelAccess::Missing);
         config
@@ -386,7 +359,7 @@ async fn migrating_from_odoo_equals_migrating_from_files() {
 
 #[test]
 fn children_are_read_by_parent_with_the_where_conditions_pushed_to_odoo() {
-    let served = Served::start(emulator_config());
+    let served = Served::serve(emulator_config());
     let mut odoo = served.connect(KEY, generated_lock(), Duration::from_secs(30)).unwrap();
     let mut file = FileSource::with_lock(data(), generated_lock()).unwrap();
     let fields = fields("mail.message");

@@ -4,77 +4,56 @@
 //! the small tables' names with their counts, custom field labels and the closing stages.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 use std::time::Duration;
 
 use cutover::check::schema::{FieldType, SchemaLock};
 use cutover::drivers::odoo::{OdooClientConfig, OdooSource};
 use cutover::drivers::{Cursor, Record, Source};
-use cutover::generate::{Platform, generate};
 use cutover::run::value::Value;
-use cutover::sandbox::odoo::{EmulatorConfig, OdooEmulator, OdooServer, OdooVersion};
+use cutover::sandbox::odoo::{EmulatorConfig, OdooVersion};
+
+use crate::support::odoo::Served;
 
 const KEY: &str = "odoo-versions-test-key";
 const PASSWORD: &str = "odoo-versions-password";
 
 /// One generated Odoo dataset (40 tickets, seed 11).
 fn data() -> &'static Path {
-    static DATA: OnceLock<PathBuf> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("cutover-odoo-versions-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create the data directory");
-        generate(Platform::Odoo, 40, 11, &dir).expect("generate Odoo data");
-        dir
-    })
+    crate::support::odoo::dataset("odoo-versions", 40, 11)
 }
 
 /// The generated records of `object`, one JSON object per line.
 fn generated(object: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(data().join(format!("{object}.ndjson"))).unwrap();
-    text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    crate::support::migration::records(data(), object)
 }
 
-/// An emulator of one version, served on its own runtime.
-struct Served {
-    server: Option<OdooServer>,
-    runtime: tokio::runtime::Runtime,
+/// The emulator answering as `version`, with a password besides the key.
+fn serve(version: OdooVersion) -> Served {
+    let mut config = EmulatorConfig::new(data(), KEY);
+    config.version = version;
+    config.password = Some(PASSWORD.to_owned());
+    Served::serve(config)
 }
 
-impl Served {
-    fn start(version: OdooVersion) -> Served {
-        let mut config = EmulatorConfig::new(data(), KEY);
-        config.version = version;
-        config.password = Some(PASSWORD.to_owned());
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let emulator = OdooEmulator::new(config).expect("load the dataset");
-        let server = runtime.block_on(OdooServer::start(emulator, 0)).expect("serve the emulator");
-        Served { server: Some(server), runtime }
-    }
+/// What these tests do with a served emulator.
+trait Versions {
+    /// A source signed in with `secret` (the key or the password).
+    fn connect(&self, secret: &str) -> Result<OdooSource, String>;
+    /// The raw body of a `version()` call.
+    fn raw_version(&self) -> String;
+}
 
-    fn url(&self) -> String {
-        self.server.as_ref().unwrap().base_url()
-    }
-
+impl Versions for Served {
     fn connect(&self, secret: &str) -> Result<OdooSource, String> {
         let config = OdooClientConfig { timeout: Duration::from_secs(30), ..OdooClientConfig::new(self.url()) };
         OdooSource::connect_with(config, "odoo", "admin", secret, SchemaLock::default()).map_err(|e| e.to_string())
     }
 
-    /// The raw body of a `version()` call.
     fn raw_version(&self) -> String {
         let body = "<?xml version=\"1.0\"?><methodCall><methodName>version</methodName><params></params></methodCall>";
         let url = format!("{}/xmlrpc/2/common", self.url());
-        self.runtime
-            .block_on(async { reqwest::Client::new().post(url).body(body).send().await.unwrap().text().await.unwrap() })
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
+        self.block_on(async { reqwest::Client::new().post(url).body(body).send().await.unwrap().text().await.unwrap() })
     }
 }
 
@@ -110,7 +89,7 @@ fn each_version_reads_as_that_odoo_and_discover_says_so() {
     let tickets = generated("helpdesk.ticket");
     for major in 13..=18 {
         let version = OdooVersion::new(major).unwrap();
-        let served = Served::start(version);
+        let served = serve(version);
         // 13 has no API keys: the key is refused and the password works; later the key works.
         let secret = if major == 13 {
             let refused = served.connect(KEY).unwrap_err();
@@ -267,7 +246,7 @@ fn stages_with_all(stages: &[Record]) -> Vec<&str> {
 /// priority keys their labels and counts.
 #[test]
 fn discover_is_deterministic_and_lists_small_tables() {
-    let served = Served::start(OdooVersion::V17);
+    let served = serve(OdooVersion::V17);
     let first = served.connect(KEY).unwrap().describe().unwrap();
     let second = served.connect(KEY).unwrap().describe().unwrap();
     let text = |lock: &SchemaLock| cutover::report::lock::lock_to_yaml(lock, "test");
@@ -322,7 +301,7 @@ fn discover_is_deterministic_and_lists_small_tables() {
 #[test]
 fn validate_points_fold_to_is_close_on_a_lock_discovered_from_15() {
     for (version, warned) in [(OdooVersion::V15, true), (OdooVersion::V16, false)] {
-        let served = Served::start(version);
+        let served = serve(version);
         let lock = served.connect(KEY).unwrap().describe().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let lock_path = dir.path().join("odoo.lock.yaml");

@@ -35,5 +35,6 @@ pub fn cutover_at_root(args: &[&str], env: &[(&str, &str)]) -> (i32, String, Str
     )
 }
 pub mod migration;
+pub mod odoo;
 pub mod otrs;
 pub mod state;
