@@ -25,8 +25,6 @@ use std::collections::BTreeMap;
 
 use crate::check::schema::{EnumValue, FieldSchema, FieldType};
 
-use super::db::Engine;
-
 /// How a column's stored value becomes a field value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Conv {
@@ -457,8 +455,7 @@ fn virtual_field(name: &str, what: Virtual, field_type: FieldType, label: &str, 
 }
 
 /// Build the objects from the tables found and the dynamic fields defined.
-pub fn build(engine: Engine, columns: &Columns, dynamic: &[DynamicField]) -> BTreeMap<String, Object> {
-    let _ = engine;
+pub fn build(columns: &Columns, dynamic: &[DynamicField]) -> BTreeMap<String, Object> {
     let mut objects = BTreeMap::new();
     let offered: Vec<(&Blueprint, &str)> = BLUEPRINTS
         .iter()

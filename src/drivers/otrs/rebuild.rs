@@ -14,7 +14,7 @@ use crate::report::inventory::Document;
 use crate::spec::yaml::{self, Node, NodeKind};
 
 use super::db::Cell;
-use super::source::OtrsSource;
+use super::source::{OtrsSource, placeholders};
 
 /// One configuration item's current version.
 #[derive(Clone, Debug, PartialEq)]
@@ -542,7 +542,7 @@ impl OtrsSource {
             let ids: Vec<i64> = pairs.iter().map(|(_, t)| *t).collect();
             let mut numbers: HashMap<i64, String> = HashMap::new();
             for chunk in ids.chunks(500) {
-                let sql = format!("SELECT id, tn FROM ticket WHERE id IN ({})", vec!["?"; chunk.len()].join(", "));
+                let sql = format!("SELECT id, tn FROM ticket WHERE id IN ({})", placeholders(chunk.len()));
                 for row in self.query(&sql, chunk.iter().map(|n| super::db::Param::Int(*n)).collect())? {
                     if let Some(id) = row[0].int() {
                         numbers.insert(id, text(&row[1]));

@@ -70,6 +70,8 @@ pub struct OtrsSource {
     db: Db,
     /// The tables and columns found at connect.
     pub(super) columns: Columns,
+    /// The CMDB's items, read once for the companies' `config_items`.
+    cmdb: std::sync::OnceLock<Vec<super::rebuild::ConfigItem>>,
     objects: BTreeMap<String, Object>,
     dynamic: Vec<DynamicField>,
     zone: TimeZone,
@@ -98,7 +100,7 @@ fn param_of(value: &Value) -> Param {
     }
 }
 
-fn placeholders(n: usize) -> String {
+pub(super) fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
@@ -286,9 +288,19 @@ impl OtrsSource {
              login has no row there (LDAP, another backend) keeps the login and is for the spec to flag"
                 .to_owned(),
         );
-        let objects = model::build(engine, &columns, &dynamic);
+        let objects = model::build(&columns, &dynamic);
         let found = Found { flavour, server: server_text, zone: zone_text, storage, modules };
-        Ok(OtrsSource { db, columns, objects, dynamic, zone, article_dir, found, notes })
+        Ok(OtrsSource {
+            db,
+            columns,
+            cmdb: std::sync::OnceLock::new(),
+            objects,
+            dynamic,
+            zone,
+            article_dir,
+            found,
+            notes,
+        })
     }
 
     /// What was found at connect.
@@ -329,7 +341,6 @@ impl OtrsSource {
     ) -> Result<Vec<Record>, DriverError> {
         let engine = self.db.engine();
         let mut exprs = vec![object.key_sql()];
-        let mut convs: Vec<(Conv, String)> = Vec::new();
         let mut slots: Vec<Slot> = Vec::with_capacity(fields.len());
         let mut mime = false;
         for name in fields {
@@ -338,8 +349,9 @@ impl OtrsSource {
                     mime |= expr.starts_with("m.");
                     let sql = if *conv == Conv::Datetime { engine.datetime_text(expr) } else { expr.clone() };
                     exprs.push(sql);
-                    convs.push((*conv, name.clone()));
-                    slots.push(Slot::Column(exprs.len() - 1));
+                    // A text key pointing nowhere ('' in OTRS) is no reference.
+                    let reference = object.fields.get(name).is_some_and(|f| f.schema.target.is_some());
+                    slots.push(Slot::Column { index: exprs.len() - 1, conv: *conv, field: name.clone(), reference });
                 }
                 Some(Origin::Virtual(what)) => slots.push(Slot::Virtual(what.clone())),
                 None => slots.push(Slot::Missing),
@@ -357,12 +369,6 @@ impl OtrsSource {
         let mut seen = HashSet::new();
         let mut records = Vec::with_capacity(rows.len());
         let mut issues_by_record = Vec::with_capacity(rows.len());
-        let mut conv_iter_index: HashMap<usize, (Conv, String)> = HashMap::new();
-        for (slot_column, conv) in
-            slots.iter().filter_map(|s| if let Slot::Column(i) = s { Some(*i) } else { None }).zip(convs.iter())
-        {
-            conv_iter_index.insert(slot_column, conv.clone());
-        }
         for row in rows {
             let id = key_value(object, &row[0]);
             if !seen.insert(key_text(&id)) {
@@ -372,14 +378,10 @@ impl OtrsSource {
             let values = slots
                 .iter()
                 .map(|slot| match slot {
-                    Slot::Column(i) => {
-                        let (conv, field) = &conv_iter_index[i];
-                        let target = object.fields.get(field).and_then(|f| f.schema.target.as_deref());
-                        let value = cell_value(&row[*i], *conv, &self.zone, field, &mut issues);
-                        // A text key pointing nowhere ('' in OTRS) is no reference.
-                        match (&value, target) {
-                            (Value::Text(t), Some(_)) if t.trim().is_empty() => Value::Null,
-                            _ => value,
+                    Slot::Column { index, conv, field, reference } => {
+                        match cell_value(&row[*index], *conv, &self.zone, field, &mut issues) {
+                            Value::Text(t) if *reference && t.trim().is_empty() => Value::Null,
+                            value => value,
                         }
                     }
                     _ => Value::Null,
@@ -504,7 +506,10 @@ impl OtrsSource {
         }
         let mut config_items: HashMap<String, Vec<Value>> = HashMap::new();
         if wants(&|v| matches!(v, Virtual::ConfigItems)) {
-            for item in self.config_items()? {
+            if self.cmdb.get().is_none() {
+                let _ = self.cmdb.set(self.config_items()?);
+            }
+            for item in self.cmdb.get().into_iter().flatten() {
                 for company in &item.companies {
                     config_items.entry(company.to_lowercase()).or_default().push(Value::text(item.label()));
                 }
@@ -830,7 +835,14 @@ impl OtrsSource {
 /// A field's place in a query.
 #[derive(Clone, Debug)]
 enum Slot {
-    Column(usize),
+    /// A selected column: its position in the row, how it reads, the field, and whether it
+    /// refers to another record.
+    Column {
+        index: usize,
+        conv: Conv,
+        field: String,
+        reference: bool,
+    },
     Virtual(Virtual),
     Missing,
 }
