@@ -34,8 +34,11 @@ pub struct Scope<'a> {
     pub objects: &'a [ObjectInfo],
     /// The spec's tables.
     pub tables: &'a Entries<Spanned<String>, Entries<Spanned<String>, Spanned<Scalar>>>,
-    /// Paths known not to be null here (narrowed by `flag:` and `where:`).
+    /// Paths known not to be null here (narrowed by `flag:`, `where:` and the enclosing `if`s).
     pub non_null: &'a HashSet<String>,
+    /// Sets of paths of which at least one is not null: a flag rule `when: a == null and b ==
+    /// null` holds back the records where both are, so in a branch where `a` is null, `b` is not.
+    pub facts: &'a [BTreeSet<String>],
 }
 
 /// Types expressions and records what they use.
@@ -387,8 +390,8 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
             condition.span,
             "`if` needs a condition; null counts as false",
         );
-        let a = self.check(then);
-        let b = self.check(otherwise);
+        let a = self.narrowed(condition, true, then);
+        let b = self.narrowed(condition, false, otherwise);
         match a.join(&b) {
             Some(joined) => joined,
             None => {
@@ -396,6 +399,33 @@ impl<'a, 'd> ExprChecker<'a, 'd> {
                 Type::any()
             }
         }
+    }
+
+    /// The type of `branch`, taken where `condition` is `holds`: the paths it tests against null
+    /// are narrowed there (`if x != null then ref(contact, x) else …` needs no fallback), and so
+    /// are the paths a flag fact leaves as the only ones that can be set.
+    fn narrowed(&mut self, condition: &Expr, holds: bool, branch: &Expr) -> Type {
+        let mut non_null = self.scope.non_null.clone();
+        null_tested_paths(condition, holds, &mut non_null);
+        let mut null = HashSet::new();
+        null_paths(condition, holds, &mut null);
+        for fact in self.scope.facts {
+            let mut open = fact.iter().filter(|path| !null.contains(*path));
+            if let (Some(only), None) = (open.next(), open.next()) {
+                non_null.insert(only.clone());
+            }
+        }
+        if non_null.len() == self.scope.non_null.len() {
+            return self.check(branch);
+        }
+        let scope = Scope { non_null: &non_null, ..*self.scope };
+        let mut inner = ExprChecker::new(&scope, self.diagnostics);
+        inner.in_fallback = self.in_fallback;
+        let ty = inner.check(branch);
+        let (tables, refs) = (inner.used_tables, inner.refs);
+        self.used_tables.extend(tables);
+        self.refs.extend(refs);
+        ty
     }
 
     fn match_expression(&mut self, subject: &Expr, arms: &[MatchArm], span: Span) -> Type {
@@ -660,6 +690,54 @@ fn scalar_type(scalar: &Spanned<Scalar>) -> Type {
     }
 }
 
+/// Paths an expression shows to be null when it evaluates to `when_true` (the mirror of
+/// [`null_tested_paths`]): `x == null` when true, `x != null` when false.
+pub fn null_paths(expr: &Expr, when_true: bool, out: &mut HashSet<String>) {
+    match &expr.kind {
+        ExprKind::Binary { op, lhs, rhs } => match (op.value, when_true) {
+            (BinaryOp::Or, false) | (BinaryOp::And, true) => {
+                null_paths(lhs, when_true, out);
+                null_paths(rhs, when_true, out);
+            }
+            (BinaryOp::Eq, true) | (BinaryOp::NotEq, false) => {
+                if let Some(path) = null_test(lhs, rhs) {
+                    out.insert(path);
+                }
+            }
+            _ => {}
+        },
+        ExprKind::Unary { op, operand } if op.value == UnaryOp::Not => null_paths(operand, !when_true, out),
+        _ => {}
+    }
+}
+
+/// The paths of a flag rule made only of `x == null` tests joined by `and`: the records kept have
+/// at least one of them set. `None` for any other rule.
+pub fn null_fact(when: &Expr) -> Option<BTreeSet<String>> {
+    fn collect(expr: &Expr, out: &mut BTreeSet<String>) -> bool {
+        match &expr.kind {
+            ExprKind::Binary { op, lhs, rhs } if op.value == BinaryOp::And => collect(lhs, out) && collect(rhs, out),
+            ExprKind::Binary { op, lhs, rhs } if op.value == BinaryOp::Eq => {
+                null_test(lhs, rhs).map(|path| out.insert(path)).is_some()
+            }
+            _ => false,
+        }
+    }
+    let mut paths = BTreeSet::new();
+    (collect(when, &mut paths) && paths.len() > 1).then_some(paths)
+}
+
+/// The dotted path of `path == null` / `null == path`.
+fn null_test(lhs: &Expr, rhs: &Expr) -> Option<String> {
+    match (&lhs.kind, &rhs.kind) {
+        (ExprKind::Path(p), ExprKind::Literal(Literal::Null))
+        | (ExprKind::Literal(Literal::Null), ExprKind::Path(p)) => {
+            Some(p.iter().map(|s| s.value.as_str()).collect::<Vec<_>>().join("."))
+        }
+        _ => None,
+    }
+}
+
 /// Paths that an expression proves non-null when it is `false` (a `flag:` condition: records
 /// where it is true are held back) or when it is `true` (a `where:` filter).
 pub fn null_tested_paths(expr: &Expr, when_true: bool, out: &mut HashSet<String>) {
@@ -670,13 +748,8 @@ pub fn null_tested_paths(expr: &Expr, when_true: bool, out: &mut HashSet<String>
                 null_tested_paths(rhs, when_true, out);
             }
             (BinaryOp::Eq, false) | (BinaryOp::NotEq, true) => {
-                let path = match (&lhs.kind, &rhs.kind) {
-                    (ExprKind::Path(p), ExprKind::Literal(Literal::Null))
-                    | (ExprKind::Literal(Literal::Null), ExprKind::Path(p)) => Some(p),
-                    _ => None,
-                };
-                if let Some(path) = path {
-                    out.insert(path.iter().map(|s| s.value.as_str()).collect::<Vec<_>>().join("."));
+                if let Some(path) = null_test(lhs, rhs) {
+                    out.insert(path);
                 }
             }
             _ => {}

@@ -735,7 +735,8 @@ mod tests {
         let objects = [ObjectInfo { name: "contact".into(), kind: "contact".into(), to_span: Span::detached() }];
         let tables = crate::spec::Entries::default();
         let non_null = std::collections::HashSet::new();
-        let scope = Scope { source: None, object: None, objects: &objects, tables: &tables, non_null: &non_null };
+        let scope =
+            Scope { source: None, object: None, objects: &objects, tables: &tables, non_null: &non_null, facts: &[] };
         for function in FUNCTIONS {
             for (call, result) in function.examples {
                 let text = ScalarText::exact(*result, Span::new(SourceId(0), 0, result.len() as u32));

@@ -106,6 +106,7 @@ fn check_inventory(
             objects: infos,
             tables: &spec.tables,
             non_null: &empty,
+            facts: &[],
         };
         let texts = inventory.filter.iter().chain(&inventory.columns);
         let parsed: Vec<_> = texts

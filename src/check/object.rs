@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::check::diagnostics;
-use crate::check::expr::{ExprChecker, ObjectInfo, Scope, null_tested_paths};
+use crate::check::expr::{ExprChecker, ObjectInfo, Scope, null_fact, null_tested_paths};
 use crate::check::graph::Edge;
 use crate::check::locks::Schemas;
 use crate::check::schema::{FieldSchema, FieldType, ObjectSchema};
@@ -162,9 +162,11 @@ impl<'a> ObjectCheck<'a> {
 
         // Flag rules hold back records where a path is null; a filter can exclude them too.
         let mut non_null = HashSet::new();
+        let mut facts = Vec::new();
         for (when, _) in &flags {
             if let Some(when) = when {
                 null_tested_paths(when, false, &mut non_null);
+                facts.extend(null_fact(when));
             }
         }
         let mut filter_non_null = HashSet::new();
@@ -180,8 +182,9 @@ impl<'a> ObjectCheck<'a> {
             objects: self.infos,
             tables: &self.spec.tables,
             non_null: &empty,
+            facts: &[],
         };
-        let scope = Scope { non_null: &non_null, ..scope_for_rules };
+        let scope = Scope { non_null: &non_null, facts: &facts, ..scope_for_rules };
         let mut typed_fields = Vec::new();
         let mut refs = Vec::new();
         let mut conditions = Vec::new();
@@ -358,6 +361,7 @@ impl<'a> ObjectCheck<'a> {
             objects: self.infos,
             tables: &self.spec.tables,
             non_null: &empty,
+            facts: &[],
         };
         let mut typed = Vec::new();
         {
