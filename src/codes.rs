@@ -308,6 +308,12 @@ codes! {
         example: "fields:\n  custom_attributes.tier: priority_level\n",
         fix: "Convert the value to the existing attribute's type, or map to a new attribute name.",
     }
+    /// `custom_attributes.archived` on a contact and on a company.
+    AttributeNameTaken = "check::attribute_name_taken" {
+        summary: "A new contact attribute has the name of a company attribute, or the other way round; Intercom refuses it.",
+        example: "company:\n  fields:\n    custom_attributes.archived: active\ncontact:\n  fields:\n    custom_attributes.archived: active\n",
+        fix: "Give one of the two attributes another name.",
+    }
     /// `each` over a binary field into an attribute.
     EachUnmappableType = "check::each_unmappable_type" {
         summary: "An `each:` expansion matches a source field whose type has no destination attribute type.",

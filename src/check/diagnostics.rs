@@ -267,6 +267,21 @@ pub(crate) fn attribute_type_conflict(name: &str, existing: &str, ty: &Type, at:
     .help(format!("convert the value to {existing}, or write it to a new attribute name"))
 }
 
+pub(crate) fn attribute_name_taken(name: &str, kind: &str, other: &str, at: Span, earlier: Option<Span>) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        Code::AttributeNameTaken,
+        format!("`{name}` would be a new {kind} attribute, but Intercom already has or gets it as a {other} attribute"),
+    )
+    .primary(at, format!("a new {kind} attribute"))
+    .help(format!(
+        "contact and company attributes share one set of names in Intercom: rename one of them (e.g. `{kind}_{name}`)"
+    ));
+    match earlier {
+        Some(earlier) => diagnostic.context(earlier, format!("the {other} attribute of the same name")),
+        None => diagnostic,
+    }
+}
+
 pub(crate) fn each_unmappable_type(field: &str, ty: &str, at: Span, rule: Span) -> Diagnostic {
     Diagnostic::error(Code::EachUnmappableType, format!("`{field}` is {ty}, which has no destination attribute type"))
         .primary(rule, format!("matches `{field}`"))

@@ -16,7 +16,7 @@ pub mod object;
 pub mod schema;
 pub mod types;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
@@ -40,6 +40,32 @@ pub struct CheckedSpec {
     pub attributes: Vec<NewAttribute>,
 }
 
+/// Intercom keeps one namespace for contact and company attributes: a new attribute cannot take a
+/// name the other model has, or is given in this spec.
+fn check_attribute_models(attributes: &[NewAttribute], schemas: &Schemas, found: &mut Diagnostics) {
+    const SHARED: [&str; 2] = ["contact", "company"];
+    let mut first: HashMap<&str, &NewAttribute> = HashMap::new();
+    for attribute in attributes.iter().filter(|a| SHARED.contains(&a.kind.as_str())) {
+        let other = SHARED.iter().find(|kind| **kind != attribute.kind).copied().unwrap_or_default();
+        let in_workspace = schemas
+            .sink
+            .objects
+            .get(other)
+            .is_some_and(|schema| schema.field(&format!("custom_attributes.{}", attribute.name)).is_some());
+        let earlier = first.get(attribute.name.as_str()).filter(|earlier| earlier.kind != attribute.kind);
+        if in_workspace || earlier.is_some() {
+            found.push(diagnostics::attribute_name_taken(
+                &attribute.name,
+                &attribute.kind,
+                other,
+                attribute.span,
+                earlier.map(|earlier| earlier.span),
+            ));
+        }
+        first.entry(attribute.name.as_str()).or_insert(attribute);
+    }
+}
+
 /// Check a loaded spec against its schemas. Returns the checked spec when there are no errors.
 pub fn check(spec: &Spec, schemas: &Schemas) -> (Option<CheckedSpec>, Diagnostics) {
     let mut found = Diagnostics::new();
@@ -54,6 +80,7 @@ pub fn check(spec: &Spec, schemas: &Schemas) -> (Option<CheckedSpec>, Diagnostic
         })
         .collect();
     let results = object::check_objects(spec, schemas, &infos, &mut found);
+    check_attribute_models(&results.attributes, schemas, &mut found);
     let mut used_tables: HashSet<String> = results.used_tables;
     check_inventory(spec, schemas, &infos, &mut found, &mut used_tables);
     for (name, _) in spec.tables.iter() {
