@@ -459,14 +459,23 @@ async fn attributes_are_created_once_and_a_type_conflict_stops_the_run() {
         attribute("contact", "plan", FieldType::Text),
         attribute("contact", "last_order", FieldType::Datetime),
         attribute("conversation", "ticket_id", FieldType::Int),
+        attribute("company", "region", FieldType::Text),
     ];
-    assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), ["plan", "last_order", "ticket_id"]);
+    assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), ["plan", "last_order", "ticket_id", "region"]);
     assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), Vec::<String>::new(), "already there");
     let types: Vec<(String, String)> = dumped(&sandbox, "data_attributes")
         .iter()
         .map(|a| (a["name"].as_str().unwrap().to_owned(), a["data_type"].as_str().unwrap().to_owned()))
         .collect();
     assert!(types.contains(&("last_order".into(), "datetime".into())), "{types:?}");
+    let region = dumped(&sandbox, "data_attributes").into_iter().find(|a| a["name"] == "region").unwrap();
+    assert_eq!((&region["model"], &region["data_type"]), (&json!("company"), &json!("string")));
+    // A company then carries it, and verify reads it back.
+    let acme =
+        record("company", json!({"company_id": "acme", "name": "Acme", "custom_attributes.region": "EMEA"}), None);
+    let acme_id = destination.create(&acme).await.unwrap().id;
+    assert_eq!(dumped(&sandbox, "companies")[0]["custom_attributes"], json!({"region": "EMEA"}));
+    assert_eq!(destination.verify(&acme_id, &acme).await.unwrap(), []);
 
     let draft = DataAttributeDraft {
         name: "score".into(),

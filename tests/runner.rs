@@ -622,14 +622,21 @@ async fn custom_object_instances_are_migrated_verified_updated_and_rolled_back()
          created: { type: datetime, required: true }\n",
     )
     .unwrap();
+    // The workspace lock lists the types the workspace had when it was discovered: `Asset`.
+    std::fs::write(
+        dir.path().join("workspace.lock.yaml"),
+        "lock: 1\nsystem: intercom\nversion: \"2.16\"\nobjects:\n  custom_object_instance:\n    fields:\n      \
+         type: { type: text, values: [{ value: Asset }] }\n",
+    )
+    .unwrap();
     let spec = dir.path().join("cmdb.yaml");
     let write_spec = |url: &str| {
         std::fs::write(
             &spec,
             format!(
                 "cutover: 1\nname: CMDB\nsource:\n  driver: file\n  path: data\n  schema: cmdb.lock.yaml\nsink:\n  \
-                 driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  url: {url}\nstate: sqlite:state.db\nobjects:\n  \
-                 asset:\n    from: cmdb.asset\n    to: custom_object_instance\n    fields:\n      type: \"'Asset'\"\n      \
+                 driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  url: {url}\n  schema: workspace.lock.yaml\nstate: \
+                 sqlite:state.db\nobjects:\n  asset:\n    from: cmdb.asset\n    to: custom_object_instance\n    fields:\n      type: \"'Asset'\"\n      \
                  external_id: id\n      custom_attributes.name: name\n      custom_attributes.parent_external_id: parent\n  \
                  change:\n    from: cmdb.change\n    to: custom_object_instance\n    fields:\n      type: \"'Change'\"\n      \
                  external_id: id\n      external_created_at: created\n      custom_attributes.status: status\n"
@@ -670,11 +677,15 @@ async fn custom_object_instances_are_migrated_verified_updated_and_rolled_back()
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
         text.contains(
-            "Create the custom object type `Asset` (written by object `asset`; attributes `name`, `parent_external_id`)"
+            "Check that the custom object type `Asset` (written by object `asset`; attributes `name`, \
+             `parent_external_id`) has these attributes"
         ),
         "{}",
         show(&output)
     );
+    let create_change = "Create the custom object type `Change` (written by object `change`; attributes `status`) \
+                         in Intercom settings first";
+    assert!(text.contains(create_change), "{text}");
     assert!(!text.contains("custom_object_instance.custom_attributes"), "not created by the schema phase: {text}");
 
     let sandbox = Sandbox::start(types(&["Asset", "Change"])).await.unwrap();
