@@ -810,8 +810,14 @@ async fn custom_object_instances_are_upserted_verified_updated_and_rolled_back()
     assert_eq!(updated.id, written.id);
     assert_eq!(destination.verify(&written.id, &resolved).await.unwrap(), []);
     assert_eq!(dumped(&sandbox, "custom_object_instances").len(), 4, "updated, not added");
-    // The key cannot change under an id.
-    let error = destination.complete(&written.id, &change("CH-9", "open")).await.unwrap_err();
+    // The key cannot change under an id: verify shows it, complete refuses it.
+    let renumbered = change("CH-9", "resolved");
+    let mismatches = destination.verify(&written.id, &renumbered).await.unwrap();
+    assert_eq!(
+        mismatches.iter().map(|m| m.field.as_str()).collect::<Vec<_>>(),
+        ["external_id", "custom_attributes.number"]
+    );
+    let error = destination.complete(&written.id, &renumbered).await.unwrap_err();
     assert!(matches!(&error, WriteError::Rejected(message) if message.contains("Change:CH-9")), "{error:?}");
 
     // One that was there before is matched, left as it was, and never deleted by rollback.

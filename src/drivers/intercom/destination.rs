@@ -1526,15 +1526,16 @@ impl IntercomDestination {
         Ok(Written { id: id.to_owned(), updated_at: instance.updated_at, existed: false })
     }
 
-    /// Compared: external id, the external created and updated times and every custom attribute
-    /// the record carries (as the text Intercom stores).
+    /// Compared: type, external id, the external created and updated times and every custom
+    /// attribute the record carries (as the text Intercom stores).
     async fn verify_instance(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
-        let plan = Self::planned_instance(id, record)?;
+        let plan = Self::instance_plan(record)?;
         let Some(instance) = self.read_instance(id).await? else {
             return Ok(Comparison::missing(id));
         };
         let expected = &plan.fields;
         let mut comparison = Comparison::new();
+        comparison.text("type", Some(&plan.object_type), Some(instance_key(id)?.0));
         comparison.text("external_id", Some(&expected.external_id), instance.external_id.as_deref());
         if expected.external_created_at.is_some() {
             comparison.time("external_created_at", expected.external_created_at, instance.external_created_at);
