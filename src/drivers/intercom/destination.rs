@@ -1487,9 +1487,9 @@ impl IntercomDestination {
         }
         let instance = match self.client().upsert_custom_object(&plan.object_type, &plan.fields).await {
             Ok(instance) => instance,
-            // The client resends an upsert (it cannot duplicate), but when every attempt went
-            // unanswered one may have been applied: settled by `find`, not by a create that would
-            // take our own instance for one that was there.
+            // The client resends an upsert (it cannot duplicate); when its retries run out, an
+            // attempt whose answer was lost may have been applied: settled by `find`, not by a
+            // later create that would take our own instance for one that was there.
             Err(error @ SinkError::Exhausted { .. }) => return Err(WriteError::Ambiguous(error.to_string())),
             Err(error) => return Err(instance_error(error, &plan.object_type)),
         };
