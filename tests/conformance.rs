@@ -577,6 +577,7 @@ async fn exercise(client: &Client) {
     client.upsert_custom_object("Order", &order).await.unwrap();
     assert!(client.get_custom_object("Order", "order-1").await.unwrap().is_some());
     assert_eq!(client.get_custom_object("Order", "order-2").await.unwrap(), None);
+    assert!(client.custom_object_type_exists("Order").await.unwrap());
 
     // Rollback, newest first.
     assert!(client.delete_ticket(&ticket).await.unwrap());

@@ -1,8 +1,8 @@
 //! The runner's `Destination` contract: `IntercomDestination` against the sandbox over real HTTP
 //! (create, find, complete, verify, updated_at and delete per kind, help center collections and
 //! articles included; unclear creates settled to exactly one record under lost responses and
-//! timeouts; matched vs created contacts; custom attributes prepared), and `FileDestination` for
-//! dry runs.
+//! timeouts; matched vs created contacts; custom attributes prepared; custom object instances and
+//! the types a workspace lacks), and `FileDestination` for dry runs.
 
 use std::time::Duration;
 
@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use cutover::check::NewAttribute;
 use cutover::check::schema::FieldType;
 use cutover::drivers::intercom::operations::{
-    ArticleDraft, ArticleUpdate, CollectionDraft, ContactFields, ContactRole, ConversationUpdate, DataAttributeDraft,
-    DataAttributeType,
+    ArticleDraft, ArticleUpdate, CollectionDraft, ContactFields, ContactRole, ConversationUpdate, CustomObjectFields,
+    DataAttributeDraft, DataAttributeType,
 };
 use cutover::drivers::intercom::{
     Client, ClientConfig, Endpoint, IntercomDestination, IntercomSink, RetryPolicy, Token,
@@ -446,7 +446,7 @@ async fn tags_notes_admins_and_teams() {
     let billing = destination.sink().team_by_name("Billing").unwrap().id.clone();
     assert_eq!(destination.match_existing("team", &json!("Billing")).await.unwrap(), Some(billing));
     assert_eq!(destination.match_existing("team", &json!("billing")).await.unwrap(), None, "exact names");
-    for kind in ["ticket", "ticket_part", "custom_object_instance"] {
+    for kind in ["ticket", "ticket_part"] {
         assert!(matches!(destination.capability(kind).mode, WriteMode::Unsupported(_)), "{kind}");
     }
     sandbox.shutdown().await;
@@ -459,14 +459,23 @@ async fn attributes_are_created_once_and_a_type_conflict_stops_the_run() {
         attribute("contact", "plan", FieldType::Text),
         attribute("contact", "last_order", FieldType::Datetime),
         attribute("conversation", "ticket_id", FieldType::Int),
+        attribute("company", "region", FieldType::Text),
     ];
-    assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), ["plan", "last_order", "ticket_id"]);
+    assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), ["plan", "last_order", "ticket_id", "region"]);
     assert_eq!(destination.prepare_attributes(&wanted).await.unwrap(), Vec::<String>::new(), "already there");
     let types: Vec<(String, String)> = dumped(&sandbox, "data_attributes")
         .iter()
         .map(|a| (a["name"].as_str().unwrap().to_owned(), a["data_type"].as_str().unwrap().to_owned()))
         .collect();
     assert!(types.contains(&("last_order".into(), "datetime".into())), "{types:?}");
+    let region = dumped(&sandbox, "data_attributes").into_iter().find(|a| a["name"] == "region").unwrap();
+    assert_eq!((&region["model"], &region["data_type"]), (&json!("company"), &json!("string")));
+    // A company then carries it, and verify reads it back.
+    let acme =
+        record("company", json!({"company_id": "acme", "name": "Acme", "custom_attributes.region": "EMEA"}), None);
+    let acme_id = destination.create(&acme).await.unwrap().id;
+    assert_eq!(dumped(&sandbox, "companies")[0]["custom_attributes"], json!({"region": "EMEA"}));
+    assert_eq!(destination.verify(&acme_id, &acme).await.unwrap(), []);
 
     let draft = DataAttributeDraft {
         name: "score".into(),
@@ -723,6 +732,167 @@ async fn help_center_records_that_cannot_work_are_refused_before_sending() {
 
 // ---------------------------------------------------------------------------------------------
 // Dry run
+
+// ---------------------------------------------------------------------------------------------
+// Custom object instances
+
+fn change(external_id: &str, status: &str) -> Outgoing {
+    record(
+        "custom_object_instance",
+        json!({"type": "Change", "external_id": external_id, "external_created_at": "2024-03-01T09:00:00Z",
+               "custom_attributes.number": external_id, "custom_attributes.status": status,
+               "custom_attributes.priority": 2}),
+        None,
+    )
+}
+
+async fn start_with_types(types: &[&str], timeout: Duration) -> (Sandbox, IntercomDestination) {
+    let config = SandboxConfig {
+        custom_object_types: types.iter().map(|t| (*t).to_owned()).collect(),
+        faults: FaultConfig { hold: Duration::from_millis(800), ..FaultConfig::default() },
+        ..SandboxConfig::default()
+    };
+    start_with(config, timeout).await
+}
+
+#[tokio::test]
+async fn custom_object_instances_are_upserted_verified_updated_and_rolled_back() {
+    let (sandbox, destination) = start_with_types(&["Change", "Asset"], Duration::from_secs(5)).await;
+    assert_eq!(destination.capability("custom_object_instance").mode, WriteMode::Create);
+    let first = change("CH-1", "open");
+    let written = destination.create(&first).await.unwrap();
+    assert_eq!((written.id.as_str(), written.existed), ("Change:CH-1", false));
+    let stored = dumped(&sandbox, "custom_object_instances");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["type"], json!("Change"));
+    assert_eq!(stored[0]["external_created_at"], json!(1_709_283_600));
+    // Values go as text, numbers too: the API takes strings only.
+    assert_eq!(stored[0]["custom_attributes"], json!({"number": "CH-1", "status": "open", "priority": "2"}));
+    assert_eq!(destination.verify(&written.id, &first).await.unwrap(), []);
+    assert_eq!(destination.find(&first).await.unwrap().as_deref(), Some("Change:CH-1"));
+    assert!(destination.updated_at("custom_object_instance", &written.id, None).await.unwrap().is_some());
+
+    // An asset and its parent: the parent's external id in an attribute.
+    let parent = record(
+        "custom_object_instance",
+        json!({"type": "Asset", "external_id": "A-1", "custom_attributes.name": "Rack"}),
+        None,
+    );
+    let child = record(
+        "custom_object_instance",
+        json!({"type": "Asset", "external_id": "A-2", "custom_attributes.name": "Server",
+               "custom_attributes.parent_external_id": "A-1"}),
+        None,
+    );
+    let parent_id = destination.create(&parent).await.unwrap().id;
+    let child_id = destination.create(&child).await.unwrap().id;
+    assert_eq!((parent_id.as_str(), child_id.as_str()), ("Asset:A-1", "Asset:A-2"));
+    // The same external id in another type is another instance.
+    let other_type = record("custom_object_instance", json!({"type": "Asset", "external_id": "CH-1"}), None);
+    assert_eq!(destination.create(&other_type).await.unwrap().id, "Asset:CH-1");
+    assert_eq!(dumped(&sandbox, "custom_object_instances").len(), 4);
+
+    // Someone changes the status in Intercom: verify names the field.
+    let edited = CustomObjectFields {
+        external_id: "CH-1".into(),
+        custom_attributes: json!({"status": "closed"}).as_object().cloned().unwrap(),
+        ..CustomObjectFields::default()
+    };
+    client(&destination).upsert_custom_object("Change", &edited).await.unwrap();
+    let mismatches = destination.verify(&written.id, &first).await.unwrap();
+    assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+    assert_eq!(mismatches[0].field, "custom_attributes.status");
+    assert_eq!((&mismatches[0].expected, &mismatches[0].actual), (&json!("open"), &json!("closed")));
+
+    // The source changed: complete brings the instance to the record, in place.
+    let resolved = change("CH-1", "resolved");
+    let updated = destination.complete(&written.id, &resolved).await.unwrap();
+    assert_eq!(updated.id, written.id);
+    assert_eq!(destination.verify(&written.id, &resolved).await.unwrap(), []);
+    assert_eq!(dumped(&sandbox, "custom_object_instances").len(), 4, "updated, not added");
+    // The key cannot change under an id: verify shows it, complete refuses it.
+    let renumbered = change("CH-9", "resolved");
+    let mismatches = destination.verify(&written.id, &renumbered).await.unwrap();
+    assert_eq!(
+        mismatches.iter().map(|m| m.field.as_str()).collect::<Vec<_>>(),
+        ["external_id", "custom_attributes.number"]
+    );
+    let error = destination.complete(&written.id, &renumbered).await.unwrap_err();
+    assert!(matches!(&error, WriteError::Rejected(message) if message.contains("Change:CH-9")), "{error:?}");
+
+    // One that was there before is matched, left as it was, and never deleted by rollback.
+    let theirs = CustomObjectFields { external_id: "CH-7".into(), ..CustomObjectFields::default() };
+    client(&destination).upsert_custom_object("Change", &theirs).await.unwrap();
+    let matched = destination.create(&change("CH-7", "open")).await.unwrap();
+    assert!(matched.existed);
+
+    // Rollback, newest first.
+    for id in ["Asset:CH-1", &child_id, &parent_id, &written.id] {
+        assert_eq!(destination.delete("custom_object_instance", id, None).await.unwrap(), Deletion::Deleted, "{id}");
+    }
+    assert_eq!(destination.delete("custom_object_instance", &written.id, None).await.unwrap(), Deletion::AlreadyGone);
+    let left = dumped(&sandbox, "custom_object_instances");
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["external_id"], json!("CH-7"));
+    let gone = destination.verify(&written.id, &resolved).await.unwrap();
+    assert_eq!((gone.len(), gone[0].field.as_str()), (1, "id"));
+    assert!(matches!(destination.complete(&written.id, &resolved).await, Err(WriteError::Rejected(_))));
+    assert!(destination.updated_at("custom_object_instance", &written.id, None).await.is_err());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unclear_custom_object_write_settles_without_a_duplicate() {
+    for fault in [FaultKind::LostResponse, FaultKind::Timeout] {
+        let (sandbox, destination) = start_with_types(&["Change"], Duration::from_millis(300)).await;
+        let record = change("CH-1", "open");
+        // One lost answer: the upsert is sent again and lands on the same instance.
+        sandbox.fail_next_writes(fault, 1);
+        let written = destination.create(&record).await.unwrap();
+        assert!(!written.existed, "{fault:?}: our own first attempt is not someone else's instance");
+        assert_eq!(dumped(&sandbox, "custom_object_instances").len(), 1, "{fault:?}");
+
+        // No attempt answered: unknown, settled by reading the external id back.
+        let next = change("CH-2", "open");
+        sandbox.fail_next_writes(fault, 4);
+        let error = destination.create(&next).await.unwrap_err();
+        assert!(matches!(error, WriteError::Ambiguous(_)), "{fault:?}: {error:?}");
+        assert_eq!(destination.find(&next).await.unwrap().as_deref(), Some("Change:CH-2"), "{fault:?}");
+        assert_eq!(dumped(&sandbox, "custom_object_instances").len(), 2, "{fault:?}: applied once");
+        assert_eq!(destination.verify("Change:CH-2", &next).await.unwrap(), [], "{fault:?}");
+        // Never sent: not found.
+        assert_eq!(destination.find(&change("CH-3", "open")).await.unwrap(), None);
+        sandbox.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn custom_object_types_the_workspace_lacks_are_named_before_anything_is_written() {
+    let (sandbox, destination) = start_with_types(&["Change"], Duration::from_secs(5)).await;
+    let types = ["Change".to_owned(), "Asset".to_owned(), "Reservation".to_owned()];
+    assert_eq!(destination.missing_object_types(&types).await.unwrap(), ["Asset", "Reservation"]);
+    assert!(sandbox.requests().iter().all(|request| request.method == "GET"), "a probe writes nothing");
+    // An instance of a missing type anyway: refused with what to do.
+    let asset = record("custom_object_instance", json!({"type": "Asset", "external_id": "A-1"}), None);
+    let error = destination.create(&asset).await.unwrap_err();
+    assert!(
+        matches!(&error, WriteError::Rejected(message)
+            if message.contains("custom object type `Asset` does not exist") && message.contains("settings")),
+        "{error:?}"
+    );
+    // Records that cannot work are refused before sending.
+    let no_type = record("custom_object_instance", json!({"external_id": "X-1"}), None);
+    let error = destination.create(&no_type).await.unwrap_err();
+    assert!(matches!(&error, WriteError::Rejected(message) if message.contains("`type`")), "{error:?}");
+    let no_key = record("custom_object_instance", json!({"type": "Change"}), None);
+    let error = destination.create(&no_key).await.unwrap_err();
+    assert!(matches!(&error, WriteError::Rejected(message) if message.contains("`external_id`")), "{error:?}");
+    assert!(dumped(&sandbox, "custom_object_instances").is_empty());
+    // A custom object type's attributes are not created by the schema phase.
+    let attributes = [attribute("custom_object_instance", "status", FieldType::Text)];
+    assert_eq!(destination.prepare_attributes(&attributes).await.unwrap(), Vec::<String>::new());
+    sandbox.shutdown().await;
+}
 
 #[tokio::test]
 async fn the_dry_run_writes_lines_and_knows_only_what_it_wrote() {

@@ -856,7 +856,7 @@ async fn custom_object_instances_upsert_by_external_id() {
         custom_attributes: map(json!({"number": "ORD-1"})),
     };
     let first = client.upsert_custom_object("Order", &fields).await.unwrap();
-    let changed = CustomObjectFields { custom_attributes: map(json!({"number": "ORD-1b"})), ..fields };
+    let changed = CustomObjectFields { custom_attributes: map(json!({"number": "ORD-1b"})), ..fields.clone() };
     assert_eq!(client.upsert_custom_object("Order", &changed).await.unwrap().id, first.id);
     let found = client.get_custom_object("Order", "order-1").await.unwrap().unwrap();
     assert_eq!(found.custom_attributes, map(json!({"number": "ORD-1b"})));
@@ -869,6 +869,11 @@ async fn custom_object_instances_upsert_by_external_id() {
     assert!(client.delete_custom_object("Order", "order-1").await.unwrap());
     assert!(!client.delete_custom_object("Order", "order-1").await.unwrap());
     assert_eq!(sandbox.dump()["custom_object_instances"], json!([]));
+    // Types are probed with a one-instance page: the sandbox defines `Order` only.
+    assert!(client.custom_object_type_exists("Order").await.unwrap());
+    assert!(!client.custom_object_type_exists("Change").await.unwrap());
+    let error = client.upsert_custom_object("Change", &changed).await.unwrap_err();
+    assert!(error.is_not_found(), "{error}");
     sandbox.shutdown().await;
 }
 

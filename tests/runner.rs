@@ -590,3 +590,133 @@ async fn a_knowledge_base_is_migrated_verified_updated_and_rolled_back() {
     assert_eq!((listed("collections").len(), listed("articles").len()), (0, 0));
     sandbox.shutdown().await;
 }
+
+/// Configuration items and changes as custom object instances through the real binary: the
+/// preflight refuses to start in a workspace that lacks a type (naming it with its attributes),
+/// `plan` lists the types to create; in a workspace with both types the run writes each
+/// instance once (an asset's parent by its external id), verify finds nothing wrong, a changed
+/// status is updated in place and rollback deletes every instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_object_instances_are_migrated_verified_updated_and_rolled_back() {
+    use crate::support::migration::TOKEN;
+    use cutover::sandbox::intercom::SandboxConfig;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let assets = [
+        json!({"id": "A-1", "name": "Rack 1", "parent": null}),
+        json!({"id": "A-2", "name": "Server 7", "parent": "A-1"}),
+    ];
+    let mut changes = vec![
+        json!({"id": "CH-1", "status": "open", "created": "2024-03-01T09:00:00Z"}),
+        json!({"id": "CH-2", "status": "planned", "created": "2024-03-02T09:00:00Z"}),
+    ];
+    write_records(&data, "cmdb.asset", &assets);
+    write_records(&data, "cmdb.change", &changes);
+    std::fs::write(
+        dir.path().join("cmdb.lock.yaml"),
+        "lock: 1\nsystem: file\nobjects:\n  cmdb.asset:\n    fields:\n      id: { type: text, required: true }\n      \
+         name: { type: text, required: true }\n      parent: { type: text }\n  cmdb.change:\n    fields:\n      \
+         id: { type: text, required: true }\n      status: { type: text, required: true }\n      \
+         created: { type: datetime, required: true }\n",
+    )
+    .unwrap();
+    // The workspace lock lists the types the workspace had when it was discovered: `Asset`.
+    std::fs::write(
+        dir.path().join("workspace.lock.yaml"),
+        "lock: 1\nsystem: intercom\nversion: \"2.16\"\nobjects:\n  custom_object_instance:\n    fields:\n      \
+         type: { type: text, values: [{ value: Asset }] }\n",
+    )
+    .unwrap();
+    let spec = dir.path().join("cmdb.yaml");
+    let write_spec = |url: &str| {
+        std::fs::write(
+            &spec,
+            format!(
+                "cutover: 1\nname: CMDB\nsource:\n  driver: file\n  path: data\n  schema: cmdb.lock.yaml\nsink:\n  \
+                 driver: intercom\n  token: \"${{INTERCOM_TOKEN}}\"\n  url: {url}\n  schema: workspace.lock.yaml\nstate: \
+                 sqlite:state.db\nobjects:\n  asset:\n    from: cmdb.asset\n    to: custom_object_instance\n    fields:\n      type: \"'Asset'\"\n      \
+                 external_id: id\n      custom_attributes.name: name\n      custom_attributes.parent_external_id: parent\n  \
+                 change:\n    from: cmdb.change\n    to: custom_object_instance\n    fields:\n      type: \"'Change'\"\n      \
+                 external_id: id\n      external_created_at: created\n      custom_attributes.status: status\n"
+            ),
+        )
+        .unwrap();
+    };
+    let cutover = |args: &[&str]| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"));
+        command
+            .args(args)
+            .arg(&spec)
+            .current_dir(dir.path())
+            .env("INTERCOM_TOKEN", TOKEN)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        async move { command.output().await.expect("the binary runs") }
+    };
+    let types = |names: &[&str]| SandboxConfig {
+        custom_object_types: names.iter().map(|name| (*name).to_owned()).collect(),
+        ..SandboxConfig::default()
+    };
+    let writes = |sandbox: &Sandbox| sandbox.requests().iter().filter(|r| r.method != "GET").count();
+
+    // The workspace has no `Change` type: nothing is written, and the message says what to create.
+    let lacking = Sandbox::start(types(&["Asset"])).await.unwrap();
+    write_spec(&lacking.base_url());
+    let output = cutover(&["run", "--quiet"]).await;
+    let text = show(&output);
+    assert_ne!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("Create these custom object types in Intercom settings first"), "{text}");
+    assert!(text.contains("`Change` (written by object `change`; attributes `status`)"), "{text}");
+    assert!(!text.contains("`Asset` ("), "the type that exists is not listed: {text}");
+    assert_eq!(writes(&lacking), 0, "{text}");
+    lacking.shutdown().await;
+    let output = cutover(&["plan"]).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "Check that the custom object type `Asset` (written by object `asset`; attributes `name`, \
+             `parent_external_id`) has these attributes"
+        ),
+        "{}",
+        show(&output)
+    );
+    let create_change = "Create the custom object type `Change` (written by object `change`; attributes `status`) \
+                         in Intercom settings first";
+    assert!(text.contains(create_change), "{text}");
+    assert!(!text.contains("custom_object_instance.custom_attributes"), "not created by the schema phase: {text}");
+
+    let sandbox = Sandbox::start(types(&["Asset", "Change"])).await.unwrap();
+    write_spec(&sandbox.base_url());
+    std::fs::remove_file(dir.path().join("state.db")).ok();
+    let output = cutover(&["run", "--quiet"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", show(&output));
+    let instances = sandbox.dump()["custom_object_instances"].as_array().cloned().unwrap();
+    let of = |external_id: &str| instances.iter().find(|i| i["external_id"] == external_id).unwrap().clone();
+    assert_eq!(instances.len(), 4, "{instances:?}");
+    assert_eq!(of("A-2")["type"], "Asset");
+    assert_eq!(of("A-2")["custom_attributes"], json!({"name": "Server 7", "parent_external_id": "A-1"}));
+    assert_eq!(of("A-1")["custom_attributes"], json!({"name": "Rack 1"}));
+    assert_eq!((&of("CH-1")["type"], &of("CH-1")["external_created_at"]), (&json!("Change"), &json!(1_709_283_600)));
+    let posts = || sandbox.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts(), 4, "each instance written once");
+
+    changes[1]["status"] = json!("done");
+    write_records(&data, "cmdb.change", &changes);
+    let output = cutover(&["run", "--quiet"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", show(&output));
+    let instances = sandbox.dump()["custom_object_instances"].as_array().cloned().unwrap();
+    assert_eq!(instances.len(), 4, "updated in place");
+    assert!(instances.iter().any(|i| i["external_id"] == "CH-2" && i["custom_attributes"]["status"] == "done"));
+    assert_eq!(posts(), 5, "only the changed instance sent again");
+    let output = cutover(&["verify"]).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("4 records compared") && text.contains("0 with mismatches"), "{}", show(&output));
+
+    let output = cutover(&["rollback"]).await;
+    assert!(String::from_utf8_lossy(&output.stdout).contains("deleted 4 records"), "{}", show(&output));
+    assert_eq!(sandbox.dump()["custom_object_instances"], json!([]));
+    sandbox.shutdown().await;
+}

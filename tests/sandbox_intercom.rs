@@ -562,6 +562,31 @@ async fn custom_object_instances_upsert_by_external_id() {
 }
 
 #[tokio::test]
+async fn custom_object_types_are_the_configured_ones_and_others_are_not_found() {
+    let config =
+        SandboxConfig { custom_object_types: vec!["Change".into(), "Asset".into()], ..SandboxConfig::default() };
+    let sandbox = start(config).await;
+    let client = Client::new(&sandbox);
+    let created = client.post("/custom_object_instances/Change", json!({ "external_id": "CH-1" })).await;
+    assert_eq!(created.status, 200);
+    let page = client.get("/custom_object_instances/Asset?per_page=1").await;
+    assert_eq!((page.status, &page.body["total_count"]), (200, &json!(0)));
+    let not_found = json!({ "code": "not_found", "message": "Custom object type `Order` not found" });
+    for response in [
+        client.post("/custom_object_instances/Order", json!({ "external_id": "o-1" })).await,
+        client.get("/custom_object_instances/Order?per_page=1").await,
+        client.get("/custom_object_instances/Order?external_id=o-1").await,
+        client.delete("/custom_object_instances/Order?external_id=o-1").await,
+    ] {
+        assert_eq!(response.status, 404);
+        assert_eq!(response.body["type"], "error.list");
+        assert_eq!(response.body["errors"][0], not_found);
+    }
+    assert_eq!(sandbox.dump()["custom_object_instances"].as_array().unwrap().len(), 1);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn collections_and_articles_are_listed_read_updated_and_deleted() {
     let sandbox = start(SandboxConfig::default()).await;
     let client = Client::new(&sandbox);

@@ -94,6 +94,10 @@ struct IntercomSandbox {
     /// A team that exists in the workspace (repeatable; default: one team, `Support`).
     #[arg(long = "team", value_name = "NAME")]
     teams: Vec<String>,
+    /// A custom object type defined in the workspace, by its identifier (repeatable; default:
+    /// one type, `Order`). Instances of any other type are refused with a 404, as Intercom does.
+    #[arg(long = "custom-object", value_name = "TYPE")]
+    custom_objects: Vec<String>,
 }
 
 impl SandboxCommand {
@@ -130,6 +134,9 @@ impl IntercomSandbox {
         }
         if !self.teams.is_empty() {
             config.teams = self.teams.clone();
+        }
+        if !self.custom_objects.is_empty() {
+            config.custom_object_types = self.custom_objects.clone();
         }
         runtime.block_on(async move {
             let sandbox = match Sandbox::start_on(config, self.port).await {

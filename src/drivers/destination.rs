@@ -166,6 +166,15 @@ pub trait Destination: Send + Sync + 'static {
         attributes: &[NewAttribute],
     ) -> impl Future<Output = Result<Vec<String>, WriteError>> + Send;
 
+    /// Of the custom object types `types` (their identifiers), the ones the destination does not
+    /// define. Types cannot be created through an API, so the run refuses to start while any is
+    /// missing (the preflight). Default: none is missing (a destination that holds any type, such
+    /// as a dry run's files).
+    fn missing_object_types(&self, types: &[String]) -> impl Future<Output = Result<Vec<String>, WriteError>> + Send {
+        let _ = types;
+        async { Ok(Vec::new()) }
+    }
+
     /// The id of the existing record of `kind` (a [`WriteMode::Match`] kind) whose identity is
     /// `key` (an admin's email, a team's name), or `None`.
     fn match_existing(&self, kind: &str, key: &Json)

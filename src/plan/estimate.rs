@@ -22,6 +22,8 @@ pub fn requests_per_record(object: &PlanObject, average_tags: f64) -> f64 {
         "ticket" => 2.0 + if writes("tags") { average_tags } else { 0.0 },
         "contact" => 1.0 + if writes("tags") { average_tags } else { 0.0 },
         "note" => 1.0 + f64::from(u8::from(object.outputs.iter().any(|o| o.field.starts_with("custom_attributes.")))),
+        // Looked up by external id first, so an instance that was there is matched, then upserted.
+        "custom_object_instance" => 2.0,
         "admin" | "team" => 0.0,
         _ => 1.0,
     }

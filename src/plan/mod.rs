@@ -8,6 +8,7 @@
 pub mod compile;
 pub mod compiled;
 pub mod estimate;
+pub mod object_types;
 
 use std::sync::Arc;
 

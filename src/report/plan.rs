@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::check::Schemas;
 use crate::plan::estimate::{duration_seconds, requests_per_record};
+use crate::plan::object_types::{ObjectTypeNeed, describe, object_types_needed};
 use crate::plan::{Op, Plan};
 use crate::spec::Spec;
 
@@ -79,12 +80,14 @@ pub fn plan_report(spec: &Spec, schemas: &Schemas, plan: &Plan) -> PlanReport {
     let schema_changes: Vec<String> = plan
         .attributes
         .iter()
+        // A custom object type's attributes come with the type (see the preflight), never by API.
+        .filter(|a| a.kind != "custom_object_instance")
         .map(|a| format!("{}.custom_attributes.{} ({})", a.kind, a.name, a.field_type.as_str()))
         .collect();
     let requests = phases.iter().map(|p| p.requests).sum::<f64>() + schema_changes.len() as f64;
     PlanReport {
         name: spec.name.as_ref().map_or_else(|| spec.origin.path.display().to_string(), |n| n.value.clone()),
-        preflight: preflight(plan, &schema_changes, &source),
+        preflight: preflight(plan, &schema_changes, &source, &schemas.sink),
         predicted_losses: predicted_losses(plan, schemas),
         schema_changes,
         requests,
@@ -154,8 +157,16 @@ fn refs(op: &Op, found: &mut impl FnMut(&str)) {
     }
 }
 
-fn preflight(plan: &Plan, schema_changes: &[String], source: &crate::check::SchemaLock) -> Vec<String> {
-    let mut items = Vec::new();
+fn preflight(
+    plan: &Plan,
+    schema_changes: &[String],
+    source: &crate::check::SchemaLock,
+    sink: &crate::check::SchemaLock,
+) -> Vec<String> {
+    let needs = object_types_needed(plan, &plan.order);
+    let constant_types: BTreeSet<&str> =
+        needs.iter().flat_map(|need| need.objects.iter().map(String::as_str)).collect();
+    let mut items = object_type_items(&needs, sink);
     for object in &plan.objects {
         let count = source.object(&object.source).and_then(|o| o.count);
         let count = count.map_or_else(String::new, |n| format!(" ({n} in the source)"));
@@ -168,8 +179,10 @@ fn preflight(plan: &Plan, schema_changes: &[String], source: &crate::check::Sche
                 "Create the teams that `{}` matches{count} in Intercom: teams cannot be created through the API",
                 object.name
             )),
-            "custom_object_instance" => items.push(format!(
-                "Define the custom object type `{}` writes to in Intercom: object types cannot be created through the API",
+            // A constant type is listed by `object_type_items`.
+            "custom_object_instance" if !constant_types.contains(&*object.name) => items.push(format!(
+                "Create the custom object types `{}` writes to in Intercom settings first: types cannot be created \
+                 through the API, and an instance of a missing type fails",
                 object.name
             )),
             _ => {}
@@ -197,6 +210,32 @@ fn preflight(plan: &Plan, schema_changes: &[String], source: &crate::check::Sche
     }
     items.dedup();
     items
+}
+
+/// One checklist item per custom object type the plan writes: create it (with its attributes)
+/// in Intercom settings first. When the workspace lock lists the types it holds
+/// (`custom_object_instance.type` values), a type it holds only needs its attributes checked.
+fn object_type_items(needs: &[ObjectTypeNeed], sink: &crate::check::SchemaLock) -> Vec<String> {
+    let listed: Option<Vec<&str>> = sink
+        .object("custom_object_instance")
+        .and_then(|object| object.fields.get("type"))
+        .filter(|field| !field.values.is_empty())
+        .map(|field| field.values.iter().map(|value| value.value.as_str()).collect());
+    needs
+        .iter()
+        .map(|need| match &listed {
+            Some(listed) if listed.contains(&need.identifier.as_str()) => format!(
+                "Check that the custom object type {} has these attributes in Intercom settings (the workspace \
+                 lock lists the type): attributes cannot be created through the API",
+                describe(need)
+            ),
+            _ => format!(
+                "Create the custom object type {} in Intercom settings first: types and their attributes cannot be \
+                 created through the API, and `run` refuses to start while it is missing",
+                describe(need)
+            ),
+        })
+        .collect()
 }
 
 fn predicted_losses(plan: &Plan, schemas: &Schemas) -> Vec<String> {

@@ -562,6 +562,7 @@ impl<'a, D: Destination> Runner<'a, D> {
                 ),
             });
         }
+        self.preflight(&selected).await?;
         let options_json = serde_json::json!({
             "delta": self.options.delta, "sample": self.options.sample, "only": self.options.only,
         });
@@ -579,6 +580,36 @@ impl<'a, D: Destination> Runner<'a, D> {
         };
         self.ledger.finish_run(self.run, status).await?;
         outcome.map(|()| summary)
+    }
+
+    /// Refuse to start while the destination lacks a custom object type the selected objects
+    /// write (see [`object_types`](crate::plan::object_types)).
+    async fn preflight(&self, selected: &[usize]) -> Result<(), RunError> {
+        let needs = crate::plan::object_types::object_types_needed(self.plan, selected);
+        if needs.is_empty() {
+            return Ok(());
+        }
+        let identifiers: Vec<String> = needs.iter().map(|need| need.identifier.clone()).collect();
+        let missing = self.destination.missing_object_types(&identifiers).await.map_err(|error| RunError {
+            message: format!("checking the custom object types the spec writes: {error}"),
+        })?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let lines: Vec<String> = needs
+            .iter()
+            .filter(|need| missing.contains(&need.identifier))
+            .map(crate::plan::object_types::describe)
+            .collect();
+        Err(RunError {
+            message: format!(
+                "the Intercom workspace lacks {} custom object type(s) the spec writes; nothing was written. Create \
+                 these custom object types in Intercom settings first (types and their attributes cannot be \
+                 created through the API), then run again:\n  {}",
+                lines.len(),
+                lines.join("\n  ")
+            ),
+        })
     }
 
     async fn run_phases(&self, selected: &[usize], summary: &mut RunSummary) -> Result<(), RunError> {

@@ -12,10 +12,25 @@
 //! | `tag` | find-or-create by name | name | — | `DELETE` |
 //! | `help_center_collection` | `POST /help_center/collections` in the default help center; `parent` makes it a section | the listed collections by name, parent and description | `PUT` what differs | `DELETE` (refused while it holds sections or articles) |
 //! | `article` | `POST /articles`, in its collection or section; the token's own admin is the author when none is mapped | the listed articles by title, parent, author, body and description | `PUT` what differs | `DELETE` |
+//! | `custom_object_instance` | upsert by `external_id` into the type `type` names (an existing one is matched) | `GET` by type and external id | upsert | `DELETE` by type and external id |
 //! | `admin`, `team` | matched only, by email / name | | | |
 //!
-//! Tickets, ticket parts and custom object instances are [`WriteMode::Unsupported`]: see
+//! Tickets and ticket parts are [`WriteMode::Unsupported`]: see
 //! [`IntercomDestination::capability`] for why.
+//!
+//! # Custom object instances
+//!
+//! A record names its custom object type in the field `type` (`type: "'Change'"`), its key in
+//! `external_id`, and its attributes as `custom_attributes.NAME`, sent as text (the API takes
+//! string values only). Its destination id is `TYPE:EXTERNAL_ID` (`Change:CH-0042`): every 2.16
+//! instance endpoint addresses an instance by type and external id, and `updated_at` and
+//! `delete` are given nothing but the id. The create is an upsert, so a resent one cannot make a
+//! second instance; when no attempt was answered, `find` reads the external id back. Intercom
+//! links instances to contacts and conversations only (a relationship attribute on them), not to
+//! each other through this API, so an instance refers to another (an asset's parent) by a custom
+//! attribute holding the other's external id. Types and their attributes are defined in Intercom's
+//! settings only: the runner asks [`Destination::missing_object_types`] before writing, and an
+//! instance of a type that is missing anyway is refused with what to do.
 //!
 //! # Help center content
 //!
@@ -59,8 +74,8 @@ use super::comparison::Comparison;
 use super::operations::{
     Article, ArticleDraft, ArticleUpdate, Assignee, AttachmentFile, AttributeDraft, AttributeModel, Collection,
     CollectionDraft, CompanyFields, ContactFields, ContactRole, Conversation, ConversationAttributeType,
-    ConversationUpdate, DataAttributeDraft, DataAttributeType, NewConversation, Part, Reply, ReplyAuthor, ReplyKind,
-    plain_text,
+    ConversationUpdate, CustomObjectFields, CustomObjectInstance, DataAttributeDraft, DataAttributeType,
+    NewConversation, Part, Reply, ReplyAuthor, ReplyKind, plain_text,
 };
 use super::record_fields::RecordFields;
 use super::{Client, ClientConfig, IntercomSink, SinkError};
@@ -131,6 +146,13 @@ enum TargetState {
     Open,
     Closed,
     Snoozed(i64),
+}
+
+/// A custom object instance record, read and checked before any request.
+struct InstancePlan {
+    /// The custom object type's identifier (`Change`).
+    object_type: String,
+    fields: CustomObjectFields,
 }
 
 /// A contact record, read and checked before any request.
@@ -1404,6 +1426,134 @@ impl IntercomDestination {
         Ok(comparison.finish())
     }
 
+    // --- Custom object instances ------------------------------------------------------------
+
+    /// A custom object instance record, read and checked: its type and what the upsert sends.
+    fn instance_plan(record: &Outgoing) -> Result<InstancePlan, WriteError> {
+        let fields = RecordFields::new(&record.kind, &record.fields);
+        let object_type = fields.required_text("type", "it names the custom object type the instance belongs to")?;
+        if object_type.trim().is_empty() || object_type.contains([':', '/']) {
+            return Err(fields.invalid(
+                "type",
+                "the identifier of a custom object type (as shown in Intercom's settings)",
+                &Json::from(object_type),
+            ));
+        }
+        let mut custom_attributes = Map::new();
+        for (name, value) in fields.custom_attributes() {
+            let text = match value {
+                Json::String(text) => text.clone(),
+                Json::Number(_) | Json::Bool(_) => value.to_string(),
+                other => {
+                    return Err(fields.invalid(&format!("custom_attributes.{name}"), "text", other));
+                }
+            };
+            custom_attributes.insert(name.to_owned(), Json::from(text));
+        }
+        Ok(InstancePlan {
+            object_type,
+            fields: CustomObjectFields {
+                external_id: fields.required_text("external_id", "Intercom upserts instances by it")?,
+                external_created_at: fields.time("external_created_at")?,
+                external_updated_at: fields.time("external_updated_at")?,
+                custom_attributes,
+            },
+        })
+    }
+
+    /// The instance `id` names, checked against the record: Intercom keys an instance by its type
+    /// and external id, so neither can change once it is written.
+    fn planned_instance(id: &str, record: &Outgoing) -> Result<InstancePlan, WriteError> {
+        let plan = Self::instance_plan(record)?;
+        let (object_type, external_id) = instance_key(id)?;
+        if object_type != plan.object_type || external_id != plan.fields.external_id {
+            return Err(WriteError::Rejected(format!(
+                "custom object instance {id} is now mapped as {}; Intercom keys an instance by its type and \
+                 external_id and cannot change either, so fix the mapping or migrate it as a new instance",
+                instance_id(&plan.object_type, &plan.fields.external_id)
+            )));
+        }
+        Ok(plan)
+    }
+
+    async fn create_instance(&self, record: &Outgoing) -> Result<Written, WriteError> {
+        let plan = Self::instance_plan(record)?;
+        let id = instance_id(&plan.object_type, &plan.fields.external_id);
+        // The create is an upsert: look first, so an instance that was there is matched (and left
+        // alone by rollback) rather than silently overwritten and claimed.
+        let existing = self.client().get_custom_object(&plan.object_type, &plan.fields.external_id).await;
+        if let Some(existing) = existing.map_err(write_error)? {
+            return Ok(Written { id, updated_at: existing.updated_at, existed: true });
+        }
+        let instance = match self.client().upsert_custom_object(&plan.object_type, &plan.fields).await {
+            Ok(instance) => instance,
+            // The client resends an upsert (it cannot duplicate); when its retries run out, an
+            // attempt whose answer was lost may have been applied: settled by `find`, not by a
+            // later create that would take our own instance for one that was there.
+            Err(error @ SinkError::Exhausted { .. }) => return Err(WriteError::Ambiguous(error.to_string())),
+            Err(error) => return Err(instance_error(error, &plan.object_type)),
+        };
+        Ok(Written { id, updated_at: instance.updated_at, existed: false })
+    }
+
+    /// The instance with the record's type and external id (the upsert key, read directly: no
+    /// search lag).
+    async fn find_instance(&self, record: &Outgoing) -> Result<Option<String>, WriteError> {
+        let plan = Self::instance_plan(record)?;
+        let found = self.client().get_custom_object(&plan.object_type, &plan.fields.external_id).await;
+        Ok(found.map_err(write_error)?.map(|_| instance_id(&plan.object_type, &plan.fields.external_id)))
+    }
+
+    /// The instance `id`, read back; `None` when it no longer exists.
+    async fn read_instance(&self, id: &str) -> Result<Option<CustomObjectInstance>, WriteError> {
+        let (object_type, external_id) = instance_key(id)?;
+        self.client().get_custom_object(object_type, external_id).await.map_err(write_error)
+    }
+
+    /// Upsert the record again onto instance `id` (its attributes merge: one the mapping left
+    /// out keeps its value).
+    async fn complete_instance(&self, id: &str, record: &Outgoing) -> Result<Written, WriteError> {
+        let plan = Self::planned_instance(id, record)?;
+        // The upsert would bring back an instance deleted since: check it is still there.
+        if self.read_instance(id).await?.is_none() {
+            return Err(no_longer("custom object instance", id));
+        }
+        let instance = self
+            .client()
+            .upsert_custom_object(&plan.object_type, &plan.fields)
+            .await
+            .map_err(|error| instance_error(error, &plan.object_type))?;
+        Ok(Written { id: id.to_owned(), updated_at: instance.updated_at, existed: false })
+    }
+
+    /// Compared: type, external id, the external created and updated times and every custom
+    /// attribute the record carries (as the text Intercom stores).
+    async fn verify_instance(&self, id: &str, record: &Outgoing) -> Result<Vec<Mismatch>, WriteError> {
+        let plan = Self::instance_plan(record)?;
+        let Some(instance) = self.read_instance(id).await? else {
+            return Ok(Comparison::missing(id));
+        };
+        let expected = &plan.fields;
+        let mut comparison = Comparison::new();
+        comparison.text("type", Some(&plan.object_type), Some(instance_key(id)?.0));
+        comparison.text("external_id", Some(&expected.external_id), instance.external_id.as_deref());
+        if expected.external_created_at.is_some() {
+            comparison.time("external_created_at", expected.external_created_at, instance.external_created_at);
+        }
+        if expected.external_updated_at.is_some() {
+            comparison.time("external_updated_at", expected.external_updated_at, instance.external_updated_at);
+        }
+        for (name, value) in &expected.custom_attributes {
+            let actual = instance.custom_attributes.get(name).and_then(|actual| match actual {
+                Json::String(text) => Some(text.clone()),
+                Json::Null => None,
+                other => Some(other.to_string()),
+            });
+            comparison.text(&format!("custom_attributes.{name}"), value.as_str(), actual.as_deref());
+        }
+        Ok(comparison.finish())
+    }
+
     // --- Attributes ----------------------------------------------------------------------------
 
     async fn prepare_data_attribute(
@@ -1492,7 +1642,12 @@ impl Destination for IntercomDestination {
             deletable: Err(reason.to_owned()),
         };
         match kind {
-            "contact" | "company" | "conversation" | "help_center_collection" | "article" => create(true, Ok(())),
+            "contact"
+            | "company"
+            | "conversation"
+            | "help_center_collection"
+            | "article"
+            | "custom_object_instance" => create(true, Ok(())),
             "tag" => create(false, Ok(())),
             "conversation_part" => create(
                 false,
@@ -1513,10 +1668,6 @@ impl Destination for IntercomDestination {
                  states resolved first, and an unclear ticket create needs a ticket-type attribute holding the \
                  source id to be settled; migrate them as conversations for now",
             ),
-            "custom_object_instance" => unsupported(
-                "custom object instances are not written by the Intercom destination yet: reading one back by its \
-                 Intercom id needs its type, which updated_at and delete are not given",
-            ),
             "data_attribute" | "ticket_type" => unsupported(
                 "attributes and ticket types are created by the schema phase (prepare_attributes), not as records",
             ),
@@ -1530,7 +1681,11 @@ impl Destination for IntercomDestination {
         let mut created = Vec::new();
         let mut seen = HashSet::new();
         for attribute in attributes {
-            if !seen.insert((attribute.kind.clone(), attribute.name.clone())) {
+            // A custom object type's attributes are defined with the type in Intercom's settings
+            // (no API creates either); the preflight names them with their missing type.
+            if attribute.kind == "custom_object_instance"
+                || !seen.insert((attribute.kind.clone(), attribute.name.clone()))
+            {
                 continue;
             }
             let existing = match attribute.kind.as_str() {
@@ -1565,6 +1720,17 @@ impl Destination for IntercomDestination {
         Ok(created)
     }
 
+    /// Each type is probed with a one-instance page (no endpoint lists the types).
+    async fn missing_object_types(&self, types: &[String]) -> Result<Vec<String>, WriteError> {
+        let mut missing = Vec::new();
+        for object_type in types {
+            if !self.client().custom_object_type_exists(object_type).await.map_err(write_error)? {
+                missing.push(object_type.clone());
+            }
+        }
+        Ok(missing)
+    }
+
     async fn match_existing(&self, kind: &str, key: &Json) -> Result<Option<String>, WriteError> {
         let Some(key) = key.as_str() else {
             return Err(WriteError::Rejected(format!("the key of a `{kind}` match must be text, found {key}")));
@@ -1588,6 +1754,7 @@ impl Destination for IntercomDestination {
             "note" => self.create_note(record).await,
             "help_center_collection" => self.create_collection(record).await,
             "article" => self.create_article(record).await,
+            "custom_object_instance" => self.create_instance(record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1609,6 +1776,7 @@ impl Destination for IntercomDestination {
             "note" => self.find_note(record).await,
             "help_center_collection" => self.find_collection(record).await,
             "article" => self.find_article(record).await,
+            "custom_object_instance" => self.find_instance(record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1640,6 +1808,7 @@ impl Destination for IntercomDestination {
             }
             "help_center_collection" => self.complete_collection(id, record).await,
             "article" => self.complete_article(id, record).await,
+            "custom_object_instance" => self.complete_instance(id, record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1694,6 +1863,10 @@ impl Destination for IntercomDestination {
                     .ok_or_else(|| no_longer("article", id))?;
                 Ok(article.updated_at)
             }
+            "custom_object_instance" => match self.read_instance(id).await? {
+                Some(instance) => Ok(instance.updated_at),
+                None => Err(no_longer("custom object instance", id)),
+            },
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1715,6 +1888,7 @@ impl Destination for IntercomDestination {
             "note" => self.verify_note(id, record).await,
             "help_center_collection" => self.verify_collection(id, record).await,
             "article" => self.verify_article(id, record).await,
+            "custom_object_instance" => self.verify_instance(id, record).await,
             other => Err(not_written(&self.capability(other), other)),
         }
     }
@@ -1733,6 +1907,10 @@ impl Destination for IntercomDestination {
             // A collection still holding anything is refused (not ours, or kept as edited).
             "article" => client.delete_article(id).await,
             "help_center_collection" => client.delete_collection(id).await,
+            "custom_object_instance" => {
+                let (object_type, external_id) = instance_key(id)?;
+                client.delete_custom_object(object_type, external_id).await
+            }
             // Notes, parts, matched and unsupported kinds: the reason goes to the cleanup list.
             other => {
                 let reason = self.capability(other).deletable.err();
@@ -1797,6 +1975,32 @@ fn not_written(capability: &Capability, kind: &str) -> WriteError {
         }
         WriteMode::Create => WriteError::Rejected(format!("`{kind}` cannot be written this way")),
     }
+}
+
+/// The destination id of a custom object instance: its type and external id
+/// (`Change:CH-0042`). Every 2.16 endpoint addresses an instance by these two, and `updated_at`
+/// and `delete` are given only the id.
+fn instance_id(object_type: &str, external_id: &str) -> String {
+    format!("{object_type}:{external_id}")
+}
+
+/// The type and external id in a custom object instance's destination id (the type holds no
+/// `:`, the external id may).
+fn instance_key(id: &str) -> Result<(&str, &str), WriteError> {
+    id.split_once(':')
+        .filter(|(object_type, _)| !object_type.is_empty())
+        .ok_or_else(|| WriteError::Rejected(format!("`{id}` is not a custom object instance id (TYPE:EXTERNAL_ID)")))
+}
+
+/// A failed instance upsert: a 404 is a type the workspace does not define.
+fn instance_error(error: SinkError, object_type: &str) -> WriteError {
+    if error.is_not_found() {
+        return WriteError::Rejected(format!(
+            "the custom object type `{object_type}` does not exist in the Intercom workspace ({error}); create it \
+             in Intercom's settings (types cannot be created through the API) and run again"
+        ));
+    }
+    write_error(error)
 }
 
 /// Whether two texts are the same but for surrounding whitespace (an absent or empty text is

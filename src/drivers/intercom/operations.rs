@@ -191,11 +191,13 @@ pub enum Operation {
     GetCustomObject,
     /// `DELETE /custom_object_instances/{type}?external_id={external_id}`
     DeleteCustomObject,
+    /// `GET /custom_object_instances/{type}` (one page: whether the type exists)
+    ListCustomObjects,
 }
 
 impl Operation {
     /// Every operation, in declaration order (`ALL[op as usize] == op`).
-    pub const ALL: [Operation; 61] = {
+    pub const ALL: [Operation; 62] = {
         use Operation::*;
         [
             Me,
@@ -259,6 +261,7 @@ impl Operation {
             UpsertCustomObject,
             GetCustomObject,
             DeleteCustomObject,
+            ListCustomObjects,
         ]
     };
 
@@ -355,6 +358,7 @@ impl Operation {
             DeleteCustomObject => {
                 ("delete_custom_object", delete, "/custom_object_instances/{type}?external_id={external_id}", true)
             }
+            ListCustomObjects => ("list_custom_objects", get, "/custom_object_instances/{type}", true),
         }
     }
 }
@@ -1090,9 +1094,18 @@ pub struct CustomObjectInstance {
     /// Our id (the upsert key).
     #[serde(default, deserialize_with = "optional_id")]
     pub external_id: Option<String>,
+    /// Created, in our system (Unix seconds).
+    #[serde(default)]
+    pub external_created_at: Option<i64>,
+    /// Updated, in our system (Unix seconds).
+    #[serde(default)]
+    pub external_updated_at: Option<i64>,
     /// Custom attributes.
     #[serde(default, deserialize_with = "object")]
     pub custom_attributes: Map<String, Value>,
+    /// Last changed in Intercom (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
 }
 
 /// A help center collection; a section when it has a parent collection.
@@ -2246,6 +2259,15 @@ impl Client {
     pub async fn delete_custom_object(&self, object_type: &str, external_id: &str) -> Result<bool, SinkError> {
         let path = ["custom_object_instances", object_type];
         deleted(self.call(Operation::DeleteCustomObject, &path, &[("external_id", external_id)], None).await)
+    }
+
+    /// Whether the workspace defines custom object type `object_type`: `GET
+    /// /custom_object_instances/{type}?per_page=1` answers a page, or a 404 for a type it does
+    /// not define (types are defined in Intercom's settings only, and no endpoint lists them).
+    pub async fn custom_object_type_exists(&self, object_type: &str) -> Result<bool, SinkError> {
+        let path = ["custom_object_instances", object_type];
+        let answer = found(self.call(Operation::ListCustomObjects, &path, &[("per_page", "1")], None).await)?;
+        Ok(answer.is_some())
     }
 
     // --- Helpers -------------------------------------------------------------------------------

@@ -310,9 +310,10 @@ impl State {
     }
 
     /// `POST /custom_object_instances/{type}`: creates the instance, or updates the one of that
-    /// type with the same `external_id`. Any type identifier is accepted (types are defined in
-    /// the Intercom UI, not through the API).
+    /// type with the same `external_id`. The type must be one the workspace defines (types are
+    /// defined in the Intercom UI, not through the API).
     pub(crate) fn upsert_custom_object(&mut self, kind: &str, body: Body) -> ApiResult {
+        self.custom_object_type(kind)?;
         let external_id = body.str("external_id")?.map(str::to_string);
         let custom = body.map("custom_attributes")?;
         let existing = external_id.as_ref().and_then(|external_id| {
@@ -349,6 +350,7 @@ impl State {
     /// `GET /custom_object_instances/{type}?external_id=`: the instance; without `external_id`, a
     /// page of all instances of the type (`page`, `per_page` ≤ 150).
     pub(crate) fn find_custom_objects(&mut self, kind: &str, query: &QueryParams) -> ApiResult {
+        self.custom_object_type(kind)?;
         if let Some(external_id) = query.get("external_id") {
             let instance = self.custom_object(kind, external_id)?;
             return Ok(Some(render_custom_object(instance)));
@@ -364,6 +366,7 @@ impl State {
 
     /// `DELETE /custom_object_instances/{type}?external_id=`.
     pub(crate) fn delete_custom_object(&mut self, kind: &str, query: &QueryParams) -> ApiResult {
+        self.custom_object_type(kind)?;
         let external_id =
             query.get("external_id").ok_or_else(|| ApiError::missing("external_id is a required parameter"))?;
         let id = self.custom_object(kind, external_id)?.id;
@@ -380,6 +383,15 @@ impl State {
     /// An article by id text, or 404 `not_found` "Resource Not Found".
     fn article(&self, id: &str) -> Result<&Article, ApiError> {
         numeric_id(id).and_then(|id| self.articles.get(&id)).ok_or_else(ApiError::resource_not_found)
+    }
+
+    /// `Ok` when the workspace defines the custom object type, else Intercom's 404 `not_found`
+    /// "Custom object type `X` not found".
+    fn custom_object_type(&self, kind: &str) -> Result<(), ApiError> {
+        if self.custom_object_types.contains(kind) {
+            return Ok(());
+        }
+        Err(ApiError::not_found("not_found", format!("Custom object type `{kind}` not found")))
     }
 
     fn custom_object(&self, kind: &str, external_id: &str) -> Result<&CustomObjectInstance, ApiError> {

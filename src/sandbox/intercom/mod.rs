@@ -49,8 +49,9 @@
 //!   /help_center/collections/{id}` (a deleted collection's sections become top-level and its
 //!   articles stand alone), `GET`/`POST /articles` (listed the same way), `GET`/`PUT`/`DELETE
 //!   /articles/{id}`. Both carry `updated_at`, moved by every update.
-//! - Custom objects: `POST /custom_object_instances/{type}` (upsert by `external_id`), `GET` and
-//!   `DELETE /custom_object_instances/{type}?external_id=`.
+//! - Custom objects: `POST /custom_object_instances/{type}` (upsert by `external_id`), `GET` (one
+//!   by `external_id`, else a page) and `DELETE /custom_object_instances/{type}?external_id=`, for
+//!   the types [`SandboxConfig::custom_object_types`] defines; any other type is a 404.
 //!
 //! Ids follow Intercom's formats (24-hex contact and company ids, numeric strings elsewhere,
 //! integers for attribute ids) and come from the seed and per-type counters; times are Unix
@@ -114,6 +115,10 @@ pub struct SandboxConfig {
     /// Largest attachment file (decoded bytes) a reply may carry; a larger one is refused with a
     /// 400 `parameter_invalid`, as Intercom validates uploads. Default 25 MiB.
     pub attachment_max_bytes: u64,
+    /// Identifiers of the custom object types defined in the workspace (types cannot be created
+    /// through the API); instance requests for any other type get Intercom's 404 `not_found`
+    /// "Custom object type `X` not found". Default: `Order`, the API reference's example type.
+    pub custom_object_types: Vec<String>,
 }
 
 /// The default of [`SandboxConfig::attachment_max_bytes`]: 25 MiB.
@@ -132,6 +137,7 @@ impl Default for SandboxConfig {
             admins: vec![("operator@example.com".to_string(), "Sandbox Operator".to_string())],
             teams: vec!["Support".to_string()],
             attachment_max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES,
+            custom_object_types: vec!["Order".to_string()],
         }
     }
 }
@@ -149,6 +155,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("admins", &self.admins)
             .field("teams", &self.teams)
             .field("attachment_max_bytes", &self.attachment_max_bytes)
+            .field("custom_object_types", &self.custom_object_types)
             .finish()
     }
 }
@@ -241,6 +248,7 @@ impl Sandbox {
         let (stop, shutdown) = watch::channel(false);
         let mut state = State::new(config.seed, config.search_lag, &config.admins, &config.teams);
         state.attachment_max_bytes = config.attachment_max_bytes;
+        state.custom_object_types = config.custom_object_types.into_iter().collect();
         let limits = Limits::new(config.rate_limit, config.window, config.faults, config.seed);
         let shared = Arc::new(Shared {
             token: config.token,

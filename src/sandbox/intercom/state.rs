@@ -3,7 +3,7 @@
 //! Endpoints are `impl State` blocks in their own files (`contacts.rs`, `conversations.rs`, …);
 //! this file holds the records, the lookups they share, and [`State::dump`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
@@ -20,6 +20,9 @@ pub(crate) struct State {
     pub workspace_id: String,
     /// Largest attachment file accepted, in bytes (decoded).
     pub attachment_max_bytes: u64,
+    /// Identifiers of the custom object types defined in the workspace (types are defined in
+    /// Intercom's settings, never through the API).
+    pub custom_object_types: BTreeSet<String>,
     /// The id of the one help center.
     pub help_center_id: u64,
     /// Teammates, in configuration order; the first owns the access token (`GET /me`).
@@ -445,6 +448,7 @@ impl State {
             ids,
             workspace_id,
             attachment_max_bytes: super::DEFAULT_ATTACHMENT_MAX_BYTES,
+            custom_object_types: BTreeSet::new(),
             help_center_id,
             admins,
             teams,
