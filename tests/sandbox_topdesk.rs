@@ -419,3 +419,193 @@ fn large_pages_are_slow_and_every_request_is_logged() {
     assert_eq!((log[0].query.as_str(), log[0].status), ("pageSize=51", 504));
     assert_eq!((log[1].path.as_str(), log[1].status), ("/tas/api/incidents", 206));
 }
+
+#[test]
+fn changes_and_change_activities() {
+    let served = serve();
+    let changes = rows(data(), "changes");
+    let mut seen = Vec::new();
+    let mut start = 0;
+    loop {
+        let page = served.get(&format!("/tas/api/operatorChanges?pageStart={start}&pageSize=3"));
+        let body = page.json();
+        let results = body["results"].as_array().unwrap();
+        seen.extend(results.iter().map(|c| c["id"].as_str().unwrap().to_owned()));
+        for change in results {
+            assert!(change.get("modificationDate").is_some() && change.get("lastModificationDate").is_none());
+        }
+        if page.status == 200 {
+            break;
+        }
+        assert_eq!(page.status, 206);
+        start += 3;
+    }
+    assert_eq!(seen, changes.iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>());
+    let change = &changes[1];
+    let number = change["number"].as_str().unwrap();
+    let detail = served.get(&format!("/tas/api/operatorChanges/{}", encode(number))).json();
+    assert_eq!(detail["id"], change["id"]);
+    assert!(detail.get("modificationDate").is_none());
+    let modified = detail["lastModificationDate"].as_str().unwrap();
+    assert!(modified.ends_with("+0000") && modified.len() == 24, "{modified}");
+    let activities = rows(data(), "changeActivities");
+    let expected: Vec<&str> =
+        activities.iter().filter(|a| a["change"] == change["id"]).map(|a| a["id"].as_str().unwrap()).collect();
+    assert!(!expected.is_empty());
+    for key in [number, change["id"].as_str().unwrap()] {
+        let listed = served.get(&format!("/tas/api/operatorChangeActivities?change={}", encode(key))).json();
+        let listed: Vec<&str> =
+            listed["results"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+        assert_eq!(listed, expected);
+    }
+    let one = served.get(&format!("/tas/api/operatorChangeActivities/{}", expected[0])).json();
+    assert_eq!(one["change"]["number"], number);
+    let trail =
+        served.get(&format!("/tas/api/operatorChanges/{}/progresstrail", change["id"].as_str().unwrap())).json();
+    assert_eq!(trail["results"][0]["memoText"], change["request"]);
+    let forbidden = Served::serve(config().with_access(Module::Changes, Access::Forbidden));
+    let refused = forbidden.get("/tas/api/operatorChanges");
+    assert_eq!(refused.status, 403);
+    assert!(refused.json()["errors"][0]["errorMessage"].is_string());
+}
+
+#[test]
+fn asset_grid_filters_seek_paging_and_links() {
+    let served = serve();
+    let assets = rows(data(), "assets");
+    let first = served.get("/tas/api/assetmgmt/assets?pageSize=4&fetchCount=true&fields=name,serialNumber");
+    assert_eq!(first.status, 206);
+    let body = first.json();
+    assert_eq!(body["count"], assets.len());
+    assert_eq!(body["dataSet"].as_array().unwrap().len(), 4);
+    let columns: Vec<&str> =
+        body["columns"].as_array().unwrap().iter().map(|c| c["fieldName"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["name", "serialNumber"]);
+    let row = &body["dataSet"][0];
+    assert!(row["serialNumber"].is_string() && row["text"].is_string() && row.get("branch").is_none());
+    let etag = row["@etag"].as_str().unwrap();
+    assert!(etag.len() == 23 && !etag.ends_with('Z'), "{etag}");
+    let names: Vec<&str> = body["dataSet"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert!(names.windows(2).all(|pair| pair[0] <= pair[1]), "name asc by default");
+    assert_eq!(served.get("/tas/api/assetmgmt/assets?pageSize=1001").status, 400);
+    // $filter on modificationDate, any precision.
+    let cut = "2023-06-01T00:00:00Z";
+    let newer = assets.iter().filter(|a| a["modificationDate"].as_str().unwrap() > cut).count();
+    let filter = encode("modificationDate gt '2023-06-01'");
+    let filtered = served.get(&format!("/tas/api/assetmgmt/assets?pageSize=1000&fetchCount=true&$filter={filter}"));
+    assert_eq!(filtered.json()["count"], newer);
+    // Seek paging on modificationDate visits every asset once, in order.
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut url =
+        "/tas/api/assetmgmt/assets?pageSize=4&$orderby=modificationDate%20asc&fields=name,modificationDate".to_owned();
+    loop {
+        let page = served.get(&url);
+        let body = page.json();
+        let rows = body["dataSet"].as_array().unwrap();
+        seen.extend(
+            rows.iter()
+                .map(|a| (a["modificationDate"].as_str().unwrap().to_owned(), a["name"].as_str().unwrap().to_owned())),
+        );
+        if page.status == 200 {
+            break;
+        }
+        let (date, name) = seen.last().unwrap();
+        url = format!(
+            "/tas/api/assetmgmt/assets?pageSize=4&$orderby=modificationDate%20asc&fields=name,modificationDate&lastSeenName={}&lastSeenOrderbyValue={}",
+            encode(name),
+            encode(date)
+        );
+    }
+    assert_eq!(seen.len(), assets.len());
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+    // Links: 2 → 3 → 4 → 2 is a cycle.
+    let id = |n: usize| assets[n]["id"].as_str().unwrap();
+    let links = served.get(&format!("/tas/api/assetmgmt/assetLinks?sourceId={}", id(3))).json();
+    let mut found: Vec<(String, String)> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["linkType"].as_str().unwrap().to_owned(), l["assetId"].as_str().unwrap().to_owned()))
+        .collect();
+    found.sort();
+    assert_eq!(found, [("child".to_owned(), id(4).to_owned()), ("parent".to_owned(), id(2).to_owned())]);
+    let templates = served.get("/tas/api/assetmgmt/templates").json();
+    assert!(templates["dataSet"].as_array().unwrap().iter().any(|t| t["text"] == "Laptop"));
+}
+
+#[test]
+fn knowledge_items_per_language_with_content_on_request() {
+    let served = serve();
+    let items = rows(data(), "knowledgeItems");
+    let plain = served.get("/services/knowledge-base-v1/knowledgeItems").json();
+    assert_eq!(plain["item"].as_array().unwrap().len(), items.len());
+    assert_eq!(plain["item"][0]["translation"]["content"], serde_json::json!({}));
+    let asked = served.get("/services/knowledge-base-v1/knowledgeItems?fields=title,content").json();
+    let first = &asked["item"][0];
+    let stored = items.iter().find(|i| i["id"] == first["id"]).unwrap();
+    assert_eq!(first["translation"]["content"]["title"], stored["title"]);
+    assert_eq!(first["translation"]["language"], stored["language"]);
+    let translations = rows(data(), "knowledgeTranslations");
+    let german: BTreeSet<&str> = items
+        .iter()
+        .filter(|i| i["language"] == "de")
+        .map(|i| i["id"].as_str().unwrap())
+        .chain(translations.iter().filter(|t| t["language"] == "de").map(|t| t["item"].as_str().unwrap()))
+        .collect();
+    let listed = served.get("/services/knowledge-base-v1/knowledgeItems?language=de&fields=title").json();
+    let listed: BTreeSet<&str> = listed["item"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, german);
+    let paged = served.get("/services/knowledge-base-v1/knowledgeItems?page_size=4");
+    assert_eq!(paged.status, 206);
+    let next = paged.json()["next"].as_str().unwrap().to_owned();
+    assert!(next.starts_with(&served.url()) && next.contains("start=4"));
+    assert_eq!(served.get("/services/knowledge-base-v1/knowledgeItems?page_size=1001").status, 400);
+    let folders = served.get("/services/knowledge-base-v1/folders").json();
+    let folders = folders["item"].as_array().unwrap();
+    assert!(folders.iter().any(|f| f["parent"]["name"] == "Account and access"));
+    let unlicensed =
+        Served::serve(config().with_access(Module::Knowledge, Access::Unlicensed(UnlicensedAnswer::NotFound)));
+    assert_eq!(unlicensed.get("/services/knowledge-base-v1/knowledgeItems").status, 404);
+}
+
+#[test]
+fn operational_activities_and_reservations() {
+    let served = serve();
+    let activities = rows(data(), "operationalActivities");
+    let page = served.get_accept("/tas/api/operationalActivities?pageSize=2", cutover::sandbox::topdesk::ACTIVITIES_V1);
+    assert_eq!(page.status, 200);
+    let body = page.json();
+    let keys: BTreeSet<&str> = body["item"][0].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["id", "number"]));
+    assert!(body["next"].as_str().unwrap().contains("pageStart=2"));
+    let all = served.get("/tas/api/operationalActivities?pageSize=1000&fields=all").json();
+    assert_eq!(all["item"].as_array().unwrap().len(), activities.len());
+    assert!(all["next"].is_null());
+    assert!(all["item"][0]["modificationDate"].as_str().unwrap().ends_with('Z'));
+    // Reservations: $top pages ordered by plannedStartDate; continue from the last start and
+    // drop what was already seen (starts are shared two by two).
+    let reservations = rows(data(), "reservations");
+    let mut seen: Vec<String> = Vec::new();
+    let mut query = String::new();
+    loop {
+        let page = served.get(&format!("/tas/api/reservations?$top=3{query}"));
+        let body = page.json();
+        let results = body["results"].as_array().unwrap();
+        for reservation in results {
+            let id = reservation["id"].as_str().unwrap().to_owned();
+            if !seen.contains(&id) {
+                seen.push(id);
+            }
+        }
+        if page.status == 200 {
+            break;
+        }
+        assert_eq!(page.status, 206);
+        let last = results.last().unwrap()["plannedStartDate"].as_str().unwrap();
+        query = format!("&query={}", encode(&format!("plannedStartDate=ge={last}")));
+    }
+    assert_eq!(seen.len(), reservations.len());
+    assert_eq!(served.get("/tas/api/reservations?$top=10001").status, 400);
+}

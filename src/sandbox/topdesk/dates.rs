@@ -7,6 +7,8 @@
 //! | --- | --- | --- |
 //! | `Incident` | `2024-01-03T10:00:00.000+0000` | incident API default, supporting files |
 //! | `Iso` | `2024-01-03T10:00:00Z` | `dateFormat=iso8601`, operations, knowledge base, reservations |
+//! | `Change` | `2024-01-03T10:00:00+0000` | change API |
+//! | `Etag` | `2024-01-03T10:00:00.000` | asset `@etag` and grid dates (no zone) |
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -18,6 +20,10 @@ pub enum DateStyle {
     Incident,
     /// `…T10:00:00Z`
     Iso,
+    /// `…T10:00:00+0000`
+    Change,
+    /// `…T10:00:00.000`
+    Etag,
 }
 
 /// The instant of a canonical generated date-time (`2024-01-03T10:00:00Z`), else `None`.
@@ -51,6 +57,8 @@ pub fn restyle(value: &mut Value, style: DateStyle) {
             *text = match style {
                 DateStyle::Incident => format!("{civil}.000+0000"),
                 DateStyle::Iso => return,
+                DateStyle::Change => format!("{civil}+0000"),
+                DateStyle::Etag => format!("{civil}.000"),
             };
         }
         Value::Array(items) => items.iter_mut().for_each(|item| restyle(item, style)),

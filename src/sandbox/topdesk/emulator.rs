@@ -14,7 +14,7 @@ use serde_json::json;
 use super::config::{Access, HiddenRecord, Module, TopdeskConfig, UnlicensedAnswer};
 use super::dataset::{Dataset, Row};
 use super::reply::{Family, Reply, Request};
-use super::{incidents, render, supporting};
+use super::{assets, changes, incidents, knowledge, operations, render, supporting};
 
 /// One request the emulator answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,6 +128,14 @@ impl TopdeskEmulator {
             }
             ["tas", "api", "incidents", rest @ ..] => incidents::route(self, request, rest),
             ["tas", "api", rest @ ..] if supporting::handles(rest) => supporting::route(self, request, rest),
+            ["tas", "api", "operatorChanges" | "operatorChangeActivities", ..] => {
+                changes::route(self, request, &segments[2..])
+            }
+            ["tas", "api", "assetmgmt", rest @ ..] => assets::route(self, request, rest),
+            ["tas", "api", "operationalActivities" | "reservations", ..] => {
+                operations::route(self, request, &segments[2..])
+            }
+            ["services", "knowledge-base-v1", rest @ ..] => knowledge::route(self, request, rest),
             _ => Err(Reply::Json(StatusCode::NOT_FOUND, json!([{ "message": "Not found" }]), Vec::new())),
         };
         answer.unwrap_or_else(|reply| reply)

@@ -15,19 +15,26 @@
 //!   and each family's own date style (`dates.rs`).
 //! - **Incidents** with their progress trail, requests, actions, attachments and downloads, and
 //!   the reference lists (`incidents.rs`); **persons** v1/v2, operators, groups, branches,
-//!   locations, departments (`supporting.rs`).
+//!   locations, departments (`supporting.rs`); **changes** and change activities
+//!   (`changes.rs`); the **asset** grid, templates and links (`assets.rs`); the **knowledge
+//!   base** per language with folders (`knowledge.rs`); **operational activities** and
+//!   **reservations** (`operations.rs`).
 //! - **Access.** Per module ([`Module`]): readable, forbidden (403 with the family's error
 //!   body), unlicensed (404, 403 or empty, [`UnlicensedAnswer`]), or filtered (lists empty,
 //!   single records 404 or 403, [`HiddenRecord`]).
 //! - **Slowness.** A delay on every request, and requests for large pages delayed or held and
 //!   answered 504 ([`Slowness`]). Every request is logged with its status.
 
+mod assets;
+mod changes;
 mod config;
 mod dataset;
 mod dates;
 mod emulator;
 mod fiql;
 mod incidents;
+mod knowledge;
+mod operations;
 mod render;
 mod reply;
 mod server;
@@ -35,6 +42,7 @@ mod supporting;
 
 pub use config::{Access, HOLD, HiddenRecord, Module, Quirks, SlowAnswer, Slowness, TopdeskConfig, UnlicensedAnswer};
 pub use emulator::{LoggedRequest, TopdeskEmulator};
+pub use operations::ACTIVITIES_V1;
 pub use render::list_id;
 pub use server::TopdeskServer;
 pub use supporting::PERSONS_V2;
