@@ -609,3 +609,46 @@ fn operational_activities_and_reservations() {
     assert_eq!(seen.len(), reservations.len());
     assert_eq!(served.get("/tas/api/reservations?$top=10001").status, 400);
 }
+
+/// `cutover sandbox topdesk` serves the data on the port it prints, with the password from
+/// `TOPDESK_PASSWORD` and the forbidden and slow options it was given.
+#[test]
+fn the_sandbox_command_serves_with_its_options() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .args(["sandbox", "topdesk", "--data"])
+        .arg(data())
+        .args(["--port", "0", "--login", "cli-operator", "--forbid", "changes", "--slow-records", "5000"])
+        .env("TOPDESK_PASSWORD", "from-the-environment")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let first = std::io::BufReader::new(stdout).lines().next().expect("a line").expect("utf-8");
+    let url = first.trim().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let statuses = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut statuses = Vec::new();
+        for (path, password) in [
+            ("/tas/api/version", "from-the-environment"),
+            ("/tas/api/version", "wrong"),
+            ("/tas/api/operatorChanges", "from-the-environment"),
+            ("/tas/api/incidents?pageSize=5", "from-the-environment"),
+        ] {
+            let response = client
+                .get(format!("{url}{path}"))
+                .basic_auth("cli-operator", Some(password))
+                .send()
+                .await
+                .expect("answers");
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(statuses, [200, 401, 403, 206]);
+}
