@@ -652,3 +652,29 @@ fn the_sandbox_command_serves_with_its_options() {
     let _ = child.wait();
     assert_eq!(statuses, [200, 401, 403, 206]);
 }
+
+#[test]
+fn quirks_switch_the_uncertain_behaviour() {
+    let trail = rows(data(), "progresstrail");
+    let incident = trail[0]["incident"].as_str().unwrap();
+    let entries: Vec<&Value> = trail.iter().filter(|e| e["incident"] == incident).collect();
+    let requests =
+        entries.iter().filter(|e| e["person"].is_string() && e["fileName"].is_null() && e["title"].is_null()).count();
+    assert!(requests > 0);
+    let mut config = config();
+    config.quirks.changes_partial_status = false;
+    config.quirks.trail_includes_requests = false;
+    config.quirks.attachments_max_page = 100;
+    let served = Served::serve(config);
+    let changes = served.get("/tas/api/operatorChanges?pageSize=3");
+    assert_eq!((changes.status, changes.json()["results"].as_array().unwrap().len()), (200, 3));
+    let count = served.get(&format!("/tas/api/incidents/id/{incident}/progresstrail/count")).json();
+    assert_eq!(count["count"], entries.len() - requests);
+    let answer = served.get(&format!("/tas/api/incidents/id/{incident}/attachments?page_size=100"));
+    assert!(answer.status == 200 || answer.status == 204, "{}", answer.status);
+    let forbidden =
+        Served::serve(self::config().with_access(Module::Assets, Access::Unlicensed(UnlicensedAnswer::Forbidden)));
+    let refused = forbidden.get("/tas/api/assetmgmt/assets");
+    assert_eq!(refused.status, 403);
+    assert!(refused.json()["errors"][0]["errorMessage"].is_string());
+}
