@@ -678,3 +678,23 @@ fn quirks_switch_the_uncertain_behaviour() {
     assert_eq!(refused.status, 403);
     assert!(refused.json()["errors"][0]["errorMessage"].is_string());
 }
+
+#[test]
+fn unreadable_data_is_refused_with_the_file_and_line() {
+    let empty = tempfile::tempdir().unwrap();
+    let error =
+        cutover::sandbox::topdesk::TopdeskEmulator::new(TopdeskConfig::new(empty.path(), "api", "pw")).unwrap_err();
+    assert!(error.contains("topdesk.lock.yaml") && error.contains("cutover generate --platform topdesk"), "{error}");
+    let broken = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, broken.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let persons = broken.path().join("persons.ndjson");
+    let mut text = std::fs::read_to_string(&persons).unwrap();
+    text.insert_str(text.find('\n').unwrap() + 1, "{\"id\": \"x\",\n");
+    std::fs::write(&persons, text).unwrap();
+    let error =
+        cutover::sandbox::topdesk::TopdeskEmulator::new(TopdeskConfig::new(broken.path(), "api", "pw")).unwrap_err();
+    assert!(error.contains("persons.ndjson:2:"), "{error}");
+}
