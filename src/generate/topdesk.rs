@@ -269,6 +269,10 @@ fn schemas() -> Vec<(&'static str, crate::check::schema::ObjectSchema)> {
                     ("title", text("E-mail subject")),
                     ("sender", text("E-mail sender")),
                     ("creationDate", datetime("Created")),
+                    (
+                        "attachment_ids",
+                        many("attachments", "The entry's file (a file entry is its own row in attachments)"),
+                    ),
                 ],
             ),
         ),
@@ -358,7 +362,7 @@ fn schemas() -> Vec<(&'static str, crate::check::schema::ObjectSchema)> {
                 vec![
                     ("id", id()),
                     ("number", text("Number").required()),
-                    ("parent", enumeration("Folder", &pairs(&FOLDERS))),
+                    ("parent", rel("knowledgeFolders", "Folder")),
                     ("language", enumeration("Language", &[("en", "English"), ("de", "German"), ("nl", "Dutch")])),
                     ("title", text("Title")),
                     ("description", html("Description")),
@@ -996,6 +1000,7 @@ fn write_incident(
                     .text("title", Some(&format!("Your call {number} has been registered")))
                     .text("sender", Some(SERVICE_DESK))
                     .datetime("creationDate", Some(message.at))
+                    .many_text::<&str>("attachment_ids", &[])
                     .finish()?;
             }
             _ => {
@@ -1016,6 +1021,7 @@ fn write_incident(
                     .text("title", None)
                     .text("sender", None)
                     .datetime("creationDate", Some(message.at))
+                    .many_text::<&str>("attachment_ids", &[])
                     .finish()?;
                 if message.kind == Kind::AgentReply && mrng.percent(30) {
                     t.trail
@@ -1034,6 +1040,7 @@ fn write_incident(
                         .text("title", Some(&format!("RE: {} ({number})", clip(&ticket.subject, 80))))
                         .text("sender", Some(SERVICE_DESK))
                         .datetime("creationDate", Some(message.at + 1))
+                        .many_text::<&str>("attachment_ids", &[])
                         .finish()?;
                 }
             }
@@ -1058,6 +1065,7 @@ fn write_incident(
                 .text("title", None)
                 .text("sender", None)
                 .datetime("creationDate", Some(message.at))
+                .many_text("attachment_ids", &[entry.as_str()])
                 .finish()?;
             let oversized = file.size != file.content.len() as u64;
             t.attachments
@@ -1214,7 +1222,8 @@ fn write_knowledge(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
         let created =
             WINDOW_START + (i128::from(n) * i128::from(span) / i128::from(td.knowledge)) as i64 + rng.range(0, DAY);
         let language = *rng.weighted(&[("en", 70), ("de", 20), ("nl", 10)]);
-        let folder = *rng.pick(&FOLDERS);
+        let name = *rng.pick(&FOLDERS);
+        let folder = td.id(FOLDER, FOLDERS.iter().position(|folder| *folder == name).unwrap_or_default() as u64);
         let title = match (language, n % 4) {
             ("de", _) => "Passwort zurücksetzen",
             ("nl", _) => "Wachtwoord opnieuw instellen",
@@ -1248,7 +1257,7 @@ fn write_knowledge(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
         t.knowledge
             .row_text(&td.id(KNOWLEDGE, n))
             .text("number", Some(&format!("KI {:04}", n + 1)))
-            .enumeration("parent", Some(folder))
+            .rel_text("parent", Some(&folder))
             .enumeration("language", Some(language))
             .text("title", Some(title))
             .html("description", Some(&format!("<p>{}</p>", text::escape_html(title))))

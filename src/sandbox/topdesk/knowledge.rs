@@ -50,10 +50,9 @@ pub fn route(emulator: &TopdeskEmulator, request: &Request, rest: &[&str]) -> An
                 .records(MODULE, "knowledgeFolders")
                 .iter()
                 .map(|row| {
-                    let parent = text(row, "parent").and_then(|parent| emulator.data.get("knowledgeFolders", parent));
                     json!({
                         "id": value(row, "id"), "name": value(row, "name"),
-                        "parent": parent.map(|p| json!({ "id": value(p, "id"), "name": value(p, "name") })),
+                        "parent": folder_ref(&emulator.data, row),
                         "creationDate": value(row, "creationDate"), "modificationDate": value(row, "modificationDate"),
                     })
                 })
@@ -92,6 +91,12 @@ fn page(request: &Request, records: Vec<Value>) -> Answer {
     Ok(Reply::Json(status, json!({ "item": page, "prev": prev, "next": next }), Vec::new()))
 }
 
+/// `{id, name}` of the folder a row's `parent` names (null at the top).
+fn folder_ref(data: &Dataset, row: &Row) -> Value {
+    let folder = text(row, "parent").and_then(|parent| data.get("knowledgeFolders", parent));
+    folder.map_or(Value::Null, |folder| json!({ "id": value(folder, "id"), "name": value(folder, "name") }))
+}
+
 /// The item in `language` (its own without one); `None` when it has no content in it.
 fn item(data: &Dataset, row: &Row, language: Option<&str>) -> Option<Value> {
     let own = text(row, "language").unwrap_or("en");
@@ -104,14 +109,10 @@ fn item(data: &Dataset, row: &Row, language: Option<&str>) -> Option<Value> {
         })?,
     };
     let content: Map<String, Value> = CONTENT.iter().map(|field| ((*field).to_owned(), value(source, field))).collect();
-    let folder = text(row, "parent");
-    let folder_id = folder.and_then(|name| {
-        data.table("knowledgeFolders").rows.iter().find(|f| text(f, "name") == Some(name)).and_then(|f| text(f, "id"))
-    });
     Some(json!({
         "id": id,
         "number": value(row, "number"),
-        "parent": folder.map(|name| json!({ "id": folder_id, "name": name })),
+        "parent": folder_ref(data, row),
         "translation": { "language": language.unwrap_or(own), "content": content },
         "visibility": {
             "sspVisibility": value(row, "sspVisibility"),
