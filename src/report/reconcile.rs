@@ -203,6 +203,10 @@ fn queue_groups(object: &str, rows: &[RecordRow]) -> Vec<QueueGroup> {
 /// What a waiting record ultimately waits for: the last `refers to OBJECT ID` in its reason
 /// (`admin 4`), or the reason itself.
 fn root_cause(reason: &str) -> String {
+    // A file waits with the part it rides on.
+    if let Some(part) = reason.strip_prefix("waits with ") {
+        return part.to_owned();
+    }
     if let Some(rest) = reason.strip_prefix("waits for the earlier ") {
         let (record, why) = rest.split_once(" of the same parent: ").unwrap_or((rest, ""));
         return format!("the earlier {record} of the same parent, which did not migrate: {why}");
@@ -433,6 +437,7 @@ mod tests {
             root_cause(held),
             "the earlier part 7 of the same parent, which did not migrate: rejected: notes are written by teammates"
         );
+        assert_eq!(root_cause("waits with its part 12"), "its part 12", "a file waits with its part");
         assert_eq!(root_cause("something else"), "something else");
     }
 }
