@@ -779,6 +779,38 @@ fn topdesk_ugly_cases(seed: u64) {
     );
     let zones: BTreeSet<&str> = branches.iter().filter_map(|b| str_of(b, "timeZone")).collect();
     assert!(zones.len() >= 4, "branch time zones: {zones:?}");
+
+    // The objects beside incidents: every change has activities, asset links hold a cycle,
+    // knowledge items have translations and nested folders, reservations share starts.
+    let changes = records(dir, "changes");
+    let activities = records(dir, "changeActivities");
+    let with_activities: BTreeSet<&str> = activities.iter().filter_map(|a| str_of(a, "change")).collect();
+    assert_eq!(with_activities.len(), changes.len(), "every change has activities");
+    let links = records(dir, "assetLinks");
+    let children: BTreeMap<&str, Vec<&str>> = links.iter().fold(BTreeMap::new(), |mut map, link| {
+        map.entry(str_of(link, "parent").unwrap()).or_insert_with(Vec::new).push(str_of(link, "child").unwrap());
+        map
+    });
+    let cyclic = children.keys().any(|start| {
+        let mut at = *start;
+        (0..links.len()).any(|_| {
+            at = match children.get(at).and_then(|next| next.first()) {
+                Some(next) => next,
+                None => return false,
+            };
+            at == *start
+        })
+    });
+    assert!(cyclic, "an asset link cycle");
+    let translations = records(dir, "knowledgeTranslations");
+    let knowledge = records(dir, "knowledgeItems");
+    let items: BTreeSet<&str> = knowledge.iter().filter_map(|i| str_of(i, "id")).collect();
+    assert!(!translations.is_empty() && translations.iter().all(|t| items.contains(str_of(t, "item").unwrap())));
+    assert!(records(dir, "knowledgeFolders").iter().any(|f| f["parent"].is_string()), "nested folder");
+    let starts: Vec<String> =
+        records(dir, "reservations").iter().filter_map(|r| str_of(r, "plannedStartDate")).map(str::to_owned).collect();
+    assert!(duplicated(starts), "reservations sharing a start");
+    assert!(!records(dir, "operationalActivities").is_empty() && !records(dir, "locations").is_empty());
 }
 
 /// The case checks hold for other seeds too, not only the ones the tests above use.

@@ -23,6 +23,7 @@ mod run;
 mod runner;
 mod sandbox_intercom;
 mod sandbox_odoo;
+mod sandbox_topdesk;
 mod snapshot;
 mod state;
 mod support;

@@ -1,4 +1,4 @@
-//! `cutover sandbox intercom`: a local Intercom emulator for rehearsals and demos.
+//! `cutover sandbox intercom|odoo|topdesk`: local emulators for rehearsals and demos.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -8,6 +8,9 @@ use clap::{Args, Subcommand};
 use crate::cli::{COULD_NOT_RUN, Stream, emit};
 use crate::sandbox::intercom::{FaultConfig, Sandbox, SandboxConfig};
 use crate::sandbox::odoo::{EmulatorConfig, OdooEmulator, OdooServer, OdooVersion, Slowness};
+use crate::sandbox::topdesk::{
+    self, Access, HiddenRecord, Module, SlowAnswer, TopdeskConfig, TopdeskEmulator, TopdeskServer, UnlicensedAnswer,
+};
 
 /// Run a local emulator of a destination API until Ctrl-C, printing its base URL on stdout.
 /// Point the sink at that URL instead of the real API to rehearse a migration without touching a
@@ -28,6 +31,44 @@ enum Emulator {
     /// Odoo's XML-RPC External API (`/xmlrpc/2/common`, `/xmlrpc/2/object`) over a helpdesk
     /// written by `cutover generate --platform odoo`, read-only, as Odoo 16, 17 or 18 answers.
     Odoo(OdooSandbox),
+    /// TOPdesk's REST APIs (`/tas/api/…`, `/services/knowledge-base-v1/…`) over a TOPdesk
+    /// written by `cutover generate --platform topdesk`, read-only, with HTTP Basic auth.
+    Topdesk(TopdeskSandbox),
+}
+
+/// Options of the TOPdesk emulator.
+#[derive(Debug, Args)]
+struct TopdeskSandbox {
+    /// The generated TOPdesk to serve (`cutover generate --platform topdesk --out DIR`).
+    #[arg(long, value_name = "DIR")]
+    data: std::path::PathBuf,
+    /// Port to listen on, on 127.0.0.1; 0 picks a free port.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The operator's login name (the Basic-auth user).
+    #[arg(long, default_value = "api")]
+    login: String,
+    /// The operator's application password.
+    #[arg(long, env = "TOPDESK_PASSWORD", default_value = "topdesk-password", hide_env_values = true)]
+    password: String,
+    /// Delay added to every request, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    delay_ms: u64,
+    /// A module the operator has no permission for: every endpoint answers 403 (repeatable;
+    /// incidents, persons, operators, branches, changes, assets, knowledge, operations,
+    /// reservations).
+    #[arg(long = "forbid", value_name = "MODULE", value_parser = Module::parse)]
+    forbid: Vec<Module>,
+    /// A module that is not licensed: every endpoint answers 404 (repeatable).
+    #[arg(long = "unlicensed", value_name = "MODULE", value_parser = Module::parse)]
+    unlicensed: Vec<Module>,
+    /// A module whose records record-level filters hide: lists come back empty, single records
+    /// 404 (repeatable).
+    #[arg(long = "filtered", value_name = "MODULE", value_parser = Module::parse)]
+    filtered: Vec<Module>,
+    /// Requests asking for more than this many records are held, then answered 504.
+    #[arg(long, value_name = "N")]
+    slow_records: Option<u64>,
 }
 
 /// Options of the Odoo emulator.
@@ -102,6 +143,7 @@ impl SandboxCommand {
         match self.emulator {
             Emulator::Intercom(options) => options.run(),
             Emulator::Odoo(options) => options.run(),
+            Emulator::Topdesk(options) => options.run(),
         }
     }
 }
@@ -216,6 +258,61 @@ impl OdooSandbox {
             }
             let _ = tokio::signal::ctrl_c().await;
             server.shutdown().await;
+            ExitCode::SUCCESS
+        })
+    }
+}
+
+impl TopdeskSandbox {
+    fn run(self) -> ExitCode {
+        let mut config = TopdeskConfig::new(&self.data, self.login, self.password);
+        for (modules, access) in [
+            (&self.forbid, Access::Forbidden),
+            (&self.unlicensed, Access::Unlicensed(UnlicensedAnswer::NotFound)),
+            (&self.filtered, Access::Filtered(HiddenRecord::NotFound)),
+        ] {
+            for module in modules {
+                config.access.insert(*module, access);
+            }
+        }
+        config.slowness = topdesk::Slowness {
+            delay: Duration::from_millis(self.delay_ms),
+            large_page_over: self.slow_records,
+            large_page: SlowAnswer::Timeout(topdesk::HOLD),
+        };
+        let emulator = match TopdeskEmulator::new(config) {
+            Ok(emulator) => emulator,
+            Err(message) => {
+                let _ = emit(Stream::Stderr, &format!("error: {message}\n"));
+                return ExitCode::from(COULD_NOT_RUN);
+            }
+        };
+        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
+                return ExitCode::from(COULD_NOT_RUN);
+            }
+        };
+        runtime.block_on(async move {
+            let server = match TopdeskServer::start(emulator, self.port).await {
+                Ok(server) => server,
+                Err(error) => {
+                    let _ =
+                        emit(Stream::Stderr, &format!("error: cannot listen on 127.0.0.1:{}: {error}\n", self.port));
+                    return ExitCode::from(COULD_NOT_RUN);
+                }
+            };
+            let url = server.base_url();
+            let note = format!("TOPdesk emulator (REST) listening on {url}; Ctrl-C stops it.\n");
+            if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
+                server.shutdown().await;
+                return code;
+            }
+            let _ = tokio::signal::ctrl_c().await;
+            let handled = server.requests().len();
+            server.shutdown().await;
+            let _ = emit(Stream::Stderr, &format!("Stopped after {handled} requests.\n"));
             ExitCode::SUCCESS
         })
     }

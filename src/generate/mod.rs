@@ -124,7 +124,9 @@
 //!   `general_catalog`, `configitem`, `configitem_version`, `configitem_definition`. [`otrs_sql`] turns these files into a SQL file for MySQL/MariaDB or
 //!   PostgreSQL (`--sql`), with database or file-system article storage and any `OTRSTimeZone`.
 //! - TOPdesk: `incidents`, `progresstrail`, `attachments`, `persons`, `branches`, `operators`,
-//!   `operatorgroups`, `changes`, `assets`, `knowledgeItems`.
+//!   `operatorgroups`, `locations`, `changes`, `changeActivities`, `assets`, `assetLinks`,
+//!   `knowledgeItems`, `knowledgeTranslations`, `knowledgeFolders`, `operationalActivities`,
+//!   `reservations`.
 //!
 //! # Memory and speed
 //!

@@ -5,8 +5,11 @@
 //! operators in three operator groups. An incident's conversation is its progress trail: the
 //! request and caller replies are person memos, agent answers are operator memos (sometimes
 //! followed by the e-mail sent), internal notes are memos invisible for the caller, and every file
-//! is an attachment entry whose id is also its row in `attachments`. Changes, assets and knowledge
-//! items scale with the ticket count but are otherwise independent of incidents.
+//! is an attachment entry whose id is also its row in `attachments`. Changes (with their
+//! activities), assets (with parent/child links, one cycle among them), knowledge items (in
+//! folders, some with translations), operational activities and reservations (of meeting-room
+//! locations, two by two at the same start) scale with the ticket count but are otherwise
+//! independent of incidents.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -28,6 +31,13 @@ const TRAIL: u64 = tag(b"topdesk trail");
 const CHANGE: u64 = tag(b"topdesk change");
 const ASSET: u64 = tag(b"topdesk asset");
 const KNOWLEDGE: u64 = tag(b"topdesk knowledge");
+const LOCATION: u64 = tag(b"topdesk location");
+const ACTIVITY: u64 = tag(b"topdesk change activity");
+const ASSET_LINK: u64 = tag(b"topdesk asset link");
+const FOLDER: u64 = tag(b"topdesk knowledge folder");
+const TRANSLATION: u64 = tag(b"topdesk knowledge translation");
+const OPERATIONAL: u64 = tag(b"topdesk operational activity");
+const RESERVATION: u64 = tag(b"topdesk reservation");
 
 const GROUPS: [&str; 3] = ["Service Desk", "Billing & Finance", "2nd line IT"];
 const ZONES: [&str; 8] = [
@@ -63,6 +73,14 @@ const DEPARTMENTS: [&str; 6] = ["Finance", "Sales", "Logistics", "IT", "HR", "Ma
 const LANGUAGES: [&str; 7] = ["EN", "DE", "FR", "EL", "RU", "JA", "AR"];
 const TEMPLATES: [&str; 5] = ["Laptop", "Desktop", "Printer", "Mobile phone", "Monitor"];
 const FOLDERS: [&str; 4] = ["Account and access", "Printing", "Invoices and payments", "Getting started"];
+/// Sub-folders of the knowledge base: (name, index of the parent in [`FOLDERS`]).
+const SUBFOLDERS: [(&str, usize); 2] = [("Two-factor sign-in", 0), ("Network printers", 1)];
+const ACTIVITY_STATUSES: [&str; 7] =
+    ["waiting", "ready_to_start", "in_progress", "finished", "skipped", "authorized", "rejected"];
+const OPERATIONAL_TYPES: [&str; 3] = ["Maintenance", "Backup check", "Inspection"];
+const OPERATIONAL_STATUSES: [&str; 3] = ["Planned", "In progress", "Done"];
+const RESERVATION_STATUSES: [&str; 6] =
+    ["request", "rejectedRequest", "planned", "cancelled", "conflictingPlanned", "conflictingRequest"];
 const SERVICE_DESK: &str = "servicedesk@yourcompany.example";
 
 fn pairs<'a>(values: &[&'a str]) -> Vec<(&'a str, &'a str)> {
@@ -374,6 +392,125 @@ fn schemas() -> Vec<(&'static str, crate::check::schema::ObjectSchema)> {
                 ],
             ),
         ),
+        (
+            "locations",
+            object(
+                "Location (a building or room of a branch)",
+                vec![
+                    ("id", id()),
+                    ("name", text("Name").required()),
+                    ("roomNumber", text("Room number")),
+                    ("branch", rel("branches", "Branch").required()),
+                    ("type", enumeration("Type", &pairs(&["Building", "Meeting room"]))),
+                    ("archived", boolean("Archived")),
+                    ("creationDate", datetime("Created")),
+                    ("modificationDate", datetime("Modified")),
+                ],
+            ),
+        ),
+        (
+            "changeActivities",
+            object(
+                "Change activity (operatorChangeActivities)",
+                vec![
+                    ("id", id()),
+                    ("number", text("Number").required()),
+                    ("change", rel("changes", "Change").required()),
+                    ("briefDescription", text("Brief description")),
+                    ("plannedChangePhase", enumeration("Phase", &pairs(&["rfc", "progress", "evaluation"]))),
+                    ("activityType", enumeration("Type", &pairs(&["normal", "authorization"]))),
+                    ("processingStatus", enumeration("Processing status", &pairs(&ACTIVITY_STATUSES))),
+                    ("assignee", rel("operators", "Assignee")),
+                    ("plannedStartDate", datetime("Planned start")),
+                    ("plannedFinalDate", datetime("Planned end")),
+                    ("finalDate", datetime("Finished")),
+                    ("creationDate", datetime("Created")),
+                    ("modificationDate", datetime("Modified")),
+                ],
+            ),
+        ),
+        (
+            "assetLinks",
+            object(
+                "Parent/child link between assets (the parent is the source; one cycle on purpose)",
+                vec![
+                    ("id", id()),
+                    ("parent", rel("assets", "Parent asset").required()),
+                    ("child", rel("assets", "Child asset").required()),
+                ],
+            ),
+        ),
+        (
+            "knowledgeFolders",
+            object(
+                "Knowledge base folder (a tree)",
+                vec![
+                    ("id", id()),
+                    ("name", text("Name").required()),
+                    ("parent", rel("knowledgeFolders", "Parent folder")),
+                    ("creationDate", datetime("Created")),
+                    ("modificationDate", datetime("Modified")),
+                ],
+            ),
+        ),
+        (
+            "knowledgeTranslations",
+            object(
+                "Knowledge item content in a language other than the item's own",
+                vec![
+                    ("id", id()),
+                    ("item", rel("knowledgeItems", "Knowledge item").required()),
+                    ("language", enumeration("Language", &[("en", "English"), ("de", "German"), ("nl", "Dutch")])),
+                    ("title", text("Title")),
+                    ("description", html("Description")),
+                    ("content", html("Content")),
+                    ("commentsForOperators", text("Comments for operators")),
+                    ("keywords", text("Keywords")),
+                ],
+            ),
+        ),
+        (
+            "operationalActivities",
+            object(
+                "Operational activity (operations management)",
+                vec![
+                    ("id", id()),
+                    ("number", text("Number").required()),
+                    ("briefDescription", text("Brief description")),
+                    ("type", enumeration("Type", &pairs(&OPERATIONAL_TYPES))),
+                    ("status", enumeration("Status", &pairs(&OPERATIONAL_STATUSES))),
+                    ("operator", rel("operators", "Operator")),
+                    ("operatorGroup", rel("operatorgroups", "Operator group")),
+                    ("plannedStartDate", datetime("Planned start")),
+                    ("plannedEndDate", datetime("Planned end")),
+                    ("resolved", boolean("Resolved")),
+                    ("skipped", boolean("Skipped")),
+                    ("archived", boolean("Archived")),
+                    ("creationDate", datetime("Created")),
+                    ("modificationDate", datetime("Modified")),
+                ],
+            ),
+        ),
+        (
+            "reservations",
+            object(
+                "Reservation of a location (facility management)",
+                vec![
+                    ("id", id()),
+                    ("number", text("Number").required()),
+                    ("briefDescription", text("Brief description")),
+                    ("status", enumeration("Status", &pairs(&RESERVATION_STATUSES))),
+                    ("requester", rel("persons", "Requester")),
+                    ("operator", rel("operators", "Operator")),
+                    ("location", rel("locations", "Reserved location")),
+                    ("numberOfPersons", int("Number of persons")),
+                    ("plannedStartDate", datetime("Planned start").note("Several reservations share a start")),
+                    ("plannedEndDate", datetime("Planned end")),
+                    ("archived", boolean("Archived")),
+                    ("modificationDate", datetime("Modified")),
+                ],
+            ),
+        ),
     ]
 }
 
@@ -388,6 +525,13 @@ struct Tables {
     changes: Table,
     assets: Table,
     knowledge: Table,
+    locations: Table,
+    activities: Table,
+    asset_links: Table,
+    folders: Table,
+    translations: Table,
+    operational: Table,
+    reservations: Table,
 }
 
 /// Write every TOPdesk resource into `dir`.
@@ -408,6 +552,13 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
         changes: take("changes"),
         assets: take("assets"),
         knowledge: take("knowledgeItems"),
+        locations: take("locations"),
+        activities: take("changeActivities"),
+        asset_links: take("assetLinks"),
+        folders: take("knowledgeFolders"),
+        translations: take("knowledgeTranslations"),
+        operational: take("operationalActivities"),
+        reservations: take("reservations"),
     };
     let td = Topdesk::new(world);
     write_branches(&td, &mut t)?;
@@ -421,10 +572,51 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
     write_changes(&td, &mut t)?;
     write_assets(&td, &mut t)?;
     write_knowledge(&td, &mut t)?;
-    let Tables { branches, persons, groups, operators, incidents, trail, attachments, changes, assets, knowledge } = t;
+    write_locations(&td, &mut t)?;
+    write_change_activities(&td, &mut t)?;
+    write_asset_links(&td, &mut t)?;
+    write_operational(&td, &mut t)?;
+    write_reservations(&td, &mut t)?;
+    let Tables {
+        branches,
+        persons,
+        groups,
+        operators,
+        incidents,
+        trail,
+        attachments,
+        changes,
+        assets,
+        knowledge,
+        locations,
+        activities,
+        asset_links,
+        folders,
+        translations,
+        operational,
+        reservations,
+    } = t;
     Ok((
         "REST API 3.8.5",
-        vec![branches, persons, groups, operators, incidents, trail, attachments, changes, assets, knowledge],
+        vec![
+            branches,
+            persons,
+            groups,
+            operators,
+            incidents,
+            trail,
+            attachments,
+            changes,
+            assets,
+            knowledge,
+            locations,
+            activities,
+            asset_links,
+            folders,
+            translations,
+            operational,
+            reservations,
+        ],
     ))
 }
 
@@ -996,6 +1188,26 @@ fn write_assets(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
 
 fn write_knowledge(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
     let world = td.world;
+    let set_up = WINDOW_START - 300 * DAY;
+    for (k, name) in FOLDERS.iter().enumerate() {
+        t.folders
+            .row_text(&td.id(FOLDER, k as u64))
+            .text("name", Some(name))
+            .rel_text("parent", None)
+            .datetime("creationDate", Some(set_up))
+            .datetime("modificationDate", Some(set_up + k as i64 * DAY))
+            .finish()?;
+    }
+    for (k, (name, parent)) in SUBFOLDERS.iter().enumerate() {
+        t.folders
+            .row_text(&td.id(FOLDER, (FOLDERS.len() + k) as u64))
+            .text("name", Some(name))
+            .rel_text("parent", Some(&td.id(FOLDER, *parent as u64)))
+            .datetime("creationDate", Some(set_up + 10 * DAY))
+            .datetime("modificationDate", Some(set_up + 20 * DAY))
+            .finish()?;
+    }
+    let mut translation = 0;
     let span = WINDOW_END - WINDOW_START - 10 * DAY;
     for n in 0..td.knowledge {
         let mut rng = world.rng(KNOWLEDGE, n);
@@ -1051,6 +1263,203 @@ fn write_knowledge(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
             .texts("availableTranslations", &translations)
             .datetime("creationDate", Some(created))
             .datetime("modificationDate", Some((created + rng.range(0, 200) * DAY).min(WINDOW_END - 1)))
+            .finish()?;
+        for other in translations.iter().filter(|other| **other != language) {
+            let title = match *other {
+                "de" => format!("Anleitung: {title}"),
+                "nl" => format!("Handleiding: {title}"),
+                _ => format!("Guide: {title}"),
+            };
+            t.translations
+                .row_text(&td.id(TRANSLATION, translation))
+                .rel_text("item", Some(&td.id(KNOWLEDGE, n)))
+                .enumeration("language", Some(other))
+                .text("title", Some(&title))
+                .html("description", Some(&format!("<p>{}</p>", text::escape_html(&title))))
+                .html("content", Some(&format!("<h2>{}</h2><p>1. 2. 3.</p>", text::escape_html(&title))))
+                .text("commentsForOperators", None)
+                .text("keywords", Some(&text::slug(&title).replace('-', " ")))
+                .finish()?;
+            translation += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Locations: the service desk's building and two meeting rooms (reservations book them), and a
+/// building per customer branch.
+fn write_locations(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
+    let world = td.world;
+    let set_up = WINDOW_START - 600 * DAY;
+    let mut n = 0;
+    let mut location = |t: &mut Tables, branch: &str, name: &str, room: Option<&str>, kind: &str| {
+        let row = t
+            .locations
+            .row_text(&td.id(LOCATION, n))
+            .text("name", Some(name))
+            .text("roomNumber", room)
+            .rel_text("branch", Some(branch))
+            .enumeration("type", Some(kind))
+            .bool("archived", false)
+            .datetime("creationDate", Some(set_up))
+            .datetime("modificationDate", Some(set_up + DAY))
+            .finish();
+        n += 1;
+        row
+    };
+    let desk = td.id(BRANCH, 0);
+    location(t, &desk, "Main building", None, "Building")?;
+    location(t, &desk, "Meeting room Amstel", Some("1.04"), "Meeting room")?;
+    location(t, &desk, "Meeting room IJ", Some("2.11"), "Meeting room")?;
+    let mut j = 0;
+    while j < world.customers {
+        let company = world.customer(j);
+        j += 10;
+        if company.deleted() {
+            continue;
+        }
+        location(t, &td.branch(company.j), &format!("{} office", company.name), None, "Building")?;
+    }
+    Ok(())
+}
+
+/// One to three activities per change, numbered per month of their change (`CA 2401 0003`).
+fn write_change_activities(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
+    let world = td.world;
+    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    let mut counter = 0;
+    let span = WINDOW_END - WINDOW_START - 30 * DAY;
+    for n in 0..td.changes {
+        let mut rng = world.rng(ACTIVITY, n);
+        let created = WINDOW_START + (i128::from(n) * i128::from(span) / i128::from(td.changes)) as i64 + HOUR;
+        let (y, m, _) = super::ymd(created);
+        for k in 0..rng.range(1, 4) {
+            let number = months.entry((y, m)).or_insert(0);
+            *number += 1;
+            let authorization = k == 0 && rng.percent(30);
+            let status = if authorization {
+                *rng.pick(&["authorized", "rejected", "waiting"])
+            } else {
+                *rng.pick(&["waiting", "ready_to_start", "in_progress", "finished", "skipped"])
+            };
+            let start = created + (k + 1) * DAY;
+            let finished = matches!(status, "finished" | "authorized" | "rejected" | "skipped");
+            t.activities
+                .row_text(&td.id(ACTIVITY, counter))
+                .text("number", Some(&format!("CA {:02}{m:02} {:04}", y % 100, *number)))
+                .rel_text("change", Some(&td.id(CHANGE, n)))
+                .text(
+                    "briefDescription",
+                    Some(*rng.pick(&["Order the hardware", "Test on staging", "Inform the users", "Roll out"])),
+                )
+                .enumeration("plannedChangePhase", Some(if authorization { "rfc" } else { "progress" }))
+                .enumeration("activityType", Some(if authorization { "authorization" } else { "normal" }))
+                .enumeration("processingStatus", Some(status))
+                .rel_text("assignee", Some(&td.operator(rng.below(world.agents))))
+                .datetime("plannedStartDate", Some(start.min(WINDOW_END - 1)))
+                .datetime("plannedFinalDate", Some((start + 2 * DAY).min(WINDOW_END - 1)))
+                .datetime("finalDate", finished.then(|| (start + DAY).min(WINDOW_END - 1)))
+                .datetime("creationDate", Some(created))
+                .datetime("modificationDate", Some((start + DAY).min(WINDOW_END - 1)))
+                .finish()?;
+            counter += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Parent/child links: assets 2 → 3 → 4 → 2 form a cycle (a migration must not loop on it),
+/// and from asset 5 on every fourth asset is the parent of the next two.
+fn write_asset_links(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
+    let mut links = vec![(2, 3), (3, 4), (4, 2)];
+    for n in (5..td.assets).filter(|n| n % 4 == 1) {
+        links.extend((n + 1..(n + 3).min(td.assets)).map(|child| (n, child)));
+    }
+    for (k, (parent, child)) in links.into_iter().enumerate() {
+        t.asset_links
+            .row_text(&td.id(ASSET_LINK, k as u64))
+            .rel_text("parent", Some(&td.id(ASSET, parent)))
+            .rel_text("child", Some(&td.id(ASSET, child)))
+            .finish()?;
+    }
+    Ok(())
+}
+
+/// Operational activities spread over the window, numbered per month (`OA 2401 003`).
+fn write_operational(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
+    let world = td.world;
+    let count = world.tickets / 20 + 3;
+    let span = WINDOW_END - WINDOW_START - 20 * DAY;
+    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    for n in 0..count {
+        let mut rng = world.rng(OPERATIONAL, n);
+        let created = WINDOW_START + (i128::from(n) * i128::from(span) / i128::from(count)) as i64 + rng.range(0, DAY);
+        let (y, m, _) = super::ymd(created);
+        let number = months.entry((y, m)).or_insert(0);
+        *number += 1;
+        let start = created + rng.range(DAY, 10 * DAY);
+        let status = *rng.pick(&OPERATIONAL_STATUSES);
+        t.operational
+            .row_text(&td.id(OPERATIONAL, n))
+            .text("number", Some(&format!("OA {:02}{m:02} {:03}", y % 100, *number)))
+            .text(
+                "briefDescription",
+                Some(*rng.pick(&["Check the backups", "Replace the UPS batteries", "Patch the servers"])),
+            )
+            .enumeration("type", Some(*rng.pick(&OPERATIONAL_TYPES)))
+            .enumeration("status", Some(status))
+            .rel_text("operator", Some(&td.operator(rng.below(world.agents))))
+            .rel_text("operatorGroup", Some(&td.group(2)))
+            .datetime("plannedStartDate", Some(start.min(WINDOW_END - 1)))
+            .datetime("plannedEndDate", Some((start + 4 * HOUR).min(WINDOW_END - 1)))
+            .bool("resolved", status == "Done")
+            .bool("skipped", rng.percent(5))
+            .bool("archived", rng.percent(5))
+            .datetime("creationDate", Some(created))
+            .datetime("modificationDate", Some((start + rng.range(0, 3 * DAY)).min(WINDOW_END - 1)))
+            .finish()?;
+    }
+    Ok(())
+}
+
+/// Reservations of the two meeting rooms, two by two at the same start (so paging on
+/// `plannedStartDate` meets ties), numbered per month (`R 2401 003`).
+fn write_reservations(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
+    let world = td.world;
+    let count = world.tickets / 15 + 4;
+    let span = WINDOW_END - WINDOW_START - 10 * DAY;
+    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    for n in 0..count {
+        let mut rng = world.rng(RESERVATION, n);
+        let slot = n / 2;
+        let start = WINDOW_START + (i128::from(slot) * i128::from(span) / i128::from(count / 2 + 1)) as i64 + 9 * HOUR;
+        let (y, m, _) = super::ymd(start);
+        let number = months.entry((y, m)).or_insert(0);
+        *number += 1;
+        let requester = world.customer(rng.below(world.customers) / 10 * 10 + 1);
+        t.reservations
+            .row_text(&td.id(RESERVATION, n))
+            .text("number", Some(&format!("R {:02}{m:02} {:03}", y % 100, *number)))
+            .text("briefDescription", Some(*rng.pick(&["Team meeting", "Customer visit", "Training", "Interview"])))
+            .enumeration(
+                "status",
+                Some(*rng.weighted(&[
+                    ("planned", 60),
+                    ("request", 15),
+                    ("cancelled", 10),
+                    ("rejectedRequest", 5),
+                    ("conflictingPlanned", 5),
+                    ("conflictingRequest", 5),
+                ])),
+            )
+            .rel_text("requester", Some(&td.person(requester.j)))
+            .rel_text("operator", rng.percent(70).then(|| td.operator(rng.below(world.agents))).as_deref())
+            .rel_text("location", Some(&td.id(LOCATION, 1 + n % 2)))
+            .int("numberOfPersons", rng.range(2, 12))
+            .datetime("plannedStartDate", Some(start))
+            .datetime("plannedEndDate", Some(start + rng.range(1, 4) * HOUR))
+            .bool("archived", start < WINDOW_START + 60 * DAY && rng.percent(30))
+            .datetime("modificationDate", Some(start - rng.range(DAY, 20 * DAY)))
             .finish()?;
     }
     Ok(())

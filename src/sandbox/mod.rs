@@ -18,6 +18,9 @@
 //! - [`intercom`]: the Intercom REST API, version 2.16.
 //! - [`odoo`]: Odoo's XML-RPC `common` and `object` services over a generated Help Desk, served
 //!   over real XML-RPC by [`odoo::OdooServer`].
+//! - [`topdesk`]: TOPdesk's REST APIs over a generated TOPdesk, served over HTTP by
+//!   [`topdesk::TopdeskServer`].
 
 pub mod intercom;
 pub mod odoo;
+pub mod topdesk;

@@ -38,3 +38,4 @@ pub mod migration;
 pub mod odoo;
 pub mod otrs;
 pub mod state;
+pub mod topdesk;

@@ -83,6 +83,8 @@ use self::net::{Connection, SandboxListener};
 use self::routes::{Inner, Shared};
 use self::state::State;
 
+pub(crate) use self::routes::percent_decode;
+
 /// How a sandbox behaves. `SandboxConfig::default()` accepts the token `sandbox-token`, allows
 /// Intercom's default 10,000 requests a minute in 10-second windows, adds no latency and injects
 /// no faults.

@@ -518,7 +518,7 @@ fn parse_query(query: Option<&str>) -> QueryParams {
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as they are).
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;

@@ -1,0 +1,124 @@
+//! Generated TOPdesk datasets and the TOPdesk emulator served for tests: one dataset per name,
+//! generated once per process, and a server on a runtime of its own, so a driver's blocking
+//! calls never starve it. [`Served::get`] sends one authenticated request with reqwest.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use cutover::generate::{Platform, generate};
+use cutover::sandbox::topdesk::{LoggedRequest, TopdeskConfig, TopdeskEmulator, TopdeskServer};
+
+/// The TOPdesk dataset `name` (`tickets` tickets, `seed`), generated on first use in a directory
+/// of this process.
+pub fn dataset(name: &str, tickets: u64, seed: u64) -> &'static Path {
+    static MADE: Mutex<Option<HashMap<String, &'static Path>>> = Mutex::new(None);
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let made = made.get_or_insert_with(HashMap::new);
+    if let Some(dir) = made.get(name) {
+        return dir;
+    }
+    let dir: PathBuf = std::env::temp_dir().join(format!("cutover-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the data directory");
+    generate(Platform::Topdesk, tickets, seed, &dir).expect("generate TOPdesk data");
+    let dir: &'static Path = Box::leak(dir.into_boxed_path());
+    made.insert(name.to_owned(), dir);
+    dir
+}
+
+/// The rows of `table` in a generated directory.
+pub fn rows(dir: &Path, table: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join(format!("{table}.ndjson"))).expect("read the table");
+    text.lines().map(|line| serde_json::from_str(line).expect("a JSON line")).collect()
+}
+
+/// An answer: status, headers and body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!("status {}: not JSON ({error}): {}", self.status, String::from_utf8_lossy(&self.body))
+        })
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+    }
+}
+
+/// An emulator served on its own runtime; shut down when dropped.
+pub struct Served {
+    server: Option<TopdeskServer>,
+    runtime: tokio::runtime::Runtime,
+    login: String,
+    password: String,
+}
+
+impl Served {
+    /// Load the dataset `config` names and serve it on 127.0.0.1.
+    pub fn serve(config: TopdeskConfig) -> Served {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let (login, password) = (config.login.clone(), config.password.clone());
+        let emulator = TopdeskEmulator::new(config).expect("load the dataset");
+        let server = runtime.block_on(TopdeskServer::start(emulator, 0)).expect("serve the emulator");
+        Served { server: Some(server), runtime, login, password }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.server.as_ref().unwrap().base_url()
+    }
+
+    /// Every request the emulator answered.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.server.as_ref().unwrap().requests()
+    }
+
+    /// `GET` `path_and_query` with the configured credentials.
+    pub fn get(&self, path_and_query: &str) -> Answer {
+        self.get_as(path_and_query, Some((&self.login, &self.password)), None)
+    }
+
+    /// `GET` with the given credentials (none: no Authorization header) and Accept header.
+    pub fn get_as(&self, path_and_query: &str, credentials: Option<(&str, &str)>, accept: Option<&str>) -> Answer {
+        let url = if path_and_query.starts_with("http") {
+            path_and_query.to_owned()
+        } else {
+            format!("{}{path_and_query}", self.url())
+        };
+        self.runtime.block_on(async move {
+            let mut request = reqwest::Client::new().get(&url);
+            if let Some((login, password)) = credentials {
+                request = request.basic_auth(login, Some(password));
+            }
+            if let Some(accept) = accept {
+                request = request.header("Accept", accept);
+            }
+            let response = request.send().await.expect("send the request");
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.expect("read the body").to_vec();
+            Answer { status, headers, body }
+        })
+    }
+
+    /// `GET` with an Accept header.
+    pub fn get_accept(&self, path_and_query: &str, accept: &str) -> Answer {
+        self.get_as(path_and_query, Some((&self.login, &self.password)), Some(accept))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
+    }
+}
