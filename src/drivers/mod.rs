@@ -40,6 +40,7 @@ pub mod intercom;
 pub mod odoo;
 pub mod otrs;
 pub mod records;
+pub mod topdesk;
 
 use crate::check::schema::SchemaLock;
 use crate::plan::Condition;
