@@ -101,9 +101,26 @@ impl Discover {
                     Err(error) => return fail(&error.to_string()),
                 }
             }
+            "topdesk" => {
+                let mut source = match crate::cli::prepared::connect_topdesk(endpoint, SchemaLock::default()) {
+                    Ok(source) => source,
+                    Err(message) => return fail(&message),
+                };
+                match source.describe() {
+                    Ok(lock) => {
+                        let header = format!(
+                            "Discovered by `cutover discover` from TOPdesk (REST API {}); the notes say per object what \
+                             the operator may read.",
+                            source.version()
+                        );
+                        (lock, header, source.notes().to_vec())
+                    }
+                    Err(error) => return fail(&error.to_string()),
+                }
+            }
             other => {
                 return fail(&format!(
-                    "discovering a {other} source is not available in this build yet; the file, odoo and otrs \
+                    "discovering a {other} source is not available in this build; the file, odoo, otrs and topdesk \
                      drivers discover"
                 ));
             }

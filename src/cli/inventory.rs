@@ -87,6 +87,18 @@ impl InventoryCommand {
                     let description = format!("an OTRS database ({}, {})", otrs.found().flavour, otrs.found().server);
                     (Box::new(otrs), description, None)
                 }
+                "topdesk" => {
+                    let mut topdesk = match crate::cli::prepared::connect_topdesk(endpoint, lock.clone()) {
+                        Ok(topdesk) => topdesk,
+                        Err(message) => return fail(&format!("cannot read the TOPdesk source: {message}")),
+                    };
+                    documents = match topdesk.documents() {
+                        Ok(documents) => documents,
+                        Err(error) => return fail(&format!("cannot check what the operator may read: {error}")),
+                    };
+                    let description = format!("TOPdesk (REST API {})", topdesk.version());
+                    (Box::new(topdesk), description, None)
+                }
                 driver => match prepared.open_source() {
                     Ok(source) => (source, format!("the {driver} source"), None),
                     Err(message) => return fail(&format!("cannot read the source: {message}")),

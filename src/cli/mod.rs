@@ -62,7 +62,8 @@ pub enum Command {
     Demo(demo::DemoCommand),
     /// Check mapping specs and report every problem found, without connecting anywhere.
     Validate(validate::Validate),
-    /// Describe the spec's source as a schema lock (file and Odoo sources).
+    /// Describe the spec's source as a schema lock, with notes on what was found (for TOPdesk, what the
+    /// operator may read per object).
     Discover(discover::Discover),
     /// Explain a diagnostic code: what it means, a spec excerpt that triggers it, how to fix it.
     Explain(explain::Explain),

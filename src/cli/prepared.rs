@@ -48,9 +48,8 @@ pub(crate) fn prepare(path: &Path, style: RenderStyle) -> Result<Prepared, std::
 }
 
 impl Prepared {
-    /// Open the spec's source for reading: the file, Odoo and OTRS drivers read in this build;
-    /// TOPdesk is described by its lock (validate, plan) but cannot be read from yet. Page
-    /// sizes come from the runner (`batch:`), which passes them to every read.
+    /// Open the spec's source for reading: the file, Odoo, OTRS and TOPdesk drivers. Page sizes
+    /// come from the runner (`batch:`), which passes them to every read.
     pub(crate) fn open_source(&self) -> Result<Box<dyn Source + Send>, String> {
         let endpoint = &self.spec.source;
         match endpoint.driver.value.as_str() {
@@ -69,6 +68,10 @@ impl Prepared {
                 Ok(Box::new(connect_odoo(endpoint, lock)?))
             }
             "otrs" => Ok(Box::new(connect_otrs(endpoint, &self.sources)?)),
+            "topdesk" => {
+                let lock = self.schemas.source.clone().unwrap_or_default();
+                Ok(Box::new(connect_topdesk(endpoint, lock)?))
+            }
             other => Err(format!(
                 "the {other} driver cannot read records in this build yet; export the data with \
                  `cutover generate` or another tool into a directory and use `driver: file` (see README, Status)"
@@ -77,18 +80,50 @@ impl Prepared {
     }
 }
 
+/// A source setting's value from its `${VAR}` template: errors name the setting or the variable,
+/// never a value.
+fn endpoint_setting(
+    driver: &str,
+    name: &str,
+    template: Option<&crate::spec::template::Template>,
+) -> Result<String, String> {
+    let template = template.ok_or_else(|| format!("the {driver} source needs `{name}:`"))?;
+    let value = template.resolve(|variable| std::env::var(variable).ok()).map_err(|unset| unset.to_string())?;
+    if value.trim().is_empty() {
+        return Err(format!("the {driver} source's `{name}:` is empty"));
+    }
+    Ok(value)
+}
+
+/// Connect to the TOPdesk a source endpoint names: `url`, `login` and `password` (an application
+/// password, from the environment), `window_days` for the incident and change windows.
+/// `CUTOVER_TOPDESK_TIMEOUT` sets the seconds one request may take (default 120).
+pub(crate) fn connect_topdesk(
+    endpoint: &Endpoint,
+    lock: crate::check::schema::SchemaLock,
+) -> Result<crate::drivers::topdesk::TopdeskSource, String> {
+    let setting = |name: &str, template| endpoint_setting("topdesk", name, template);
+    let url = setting("url", endpoint.url.as_ref())?;
+    let login = setting("login", endpoint.login.as_ref())?;
+    let password = setting("password", endpoint.password.as_ref())?;
+    let mut config = crate::drivers::topdesk::TopdeskConfig::new(url, login, password);
+    if let Some(days) = &endpoint.window_days {
+        config.window_days = days.value.max(1);
+    }
+    if let Some(seconds) = std::env::var("CUTOVER_TOPDESK_TIMEOUT").ok().and_then(|s| s.parse::<f64>().ok())
+        && seconds > 0.0
+    {
+        config.timeout = std::time::Duration::from_secs_f64(seconds);
+    }
+    config.lock = lock;
+    crate::drivers::topdesk::TopdeskSource::connect(config).map_err(|error| error.to_string())
+}
+
 /// Connect to the Odoo a source endpoint names: `url`, `database`, `login` and `api_key`, each
 /// resolved from its `${VAR}` template (the key is never printed: errors name the variable).
 /// `CUTOVER_ODOO_TIMEOUT` sets the seconds one call may take (default 120, Odoo's own limit).
 pub(crate) fn connect_odoo(endpoint: &Endpoint, lock: crate::check::schema::SchemaLock) -> Result<OdooSource, String> {
-    let setting = |name: &str, template: Option<&crate::spec::template::Template>| -> Result<String, String> {
-        let template = template.ok_or_else(|| format!("the odoo source needs `{name}:`"))?;
-        let value = template.resolve(|variable| std::env::var(variable).ok()).map_err(|unset| unset.to_string())?;
-        if value.trim().is_empty() {
-            return Err(format!("the odoo source's `{name}:` is empty"));
-        }
-        Ok(value)
-    };
+    let setting = |name: &str, template| endpoint_setting("odoo", name, template);
     let url = setting("url", endpoint.url.as_ref())?;
     let database = setting("database", endpoint.database.as_ref())?;
     let login = setting("login", endpoint.login.as_ref())?;
@@ -110,11 +145,7 @@ pub(crate) fn connect_otrs(
     endpoint: &Endpoint,
     sources: &SourceMap,
 ) -> Result<crate::drivers::otrs::OtrsSource, String> {
-    let template = endpoint.url.as_ref().ok_or_else(|| "the otrs source needs `url:`".to_owned())?;
-    let url = template.resolve(|variable| std::env::var(variable).ok()).map_err(|unset| unset.to_string())?;
-    if url.trim().is_empty() {
-        return Err("the otrs source's `url:` is empty".to_owned());
-    }
+    let url = endpoint_setting("otrs", "url", endpoint.url.as_ref())?;
     let mut config = crate::drivers::otrs::OtrsConfig::new(url);
     config.time_zone = endpoint.time_zone.as_ref().map(|zone| zone.value.clone());
     if let Some(dir) = &endpoint.article_dir {

@@ -17,6 +17,7 @@ pub mod cursor;
 pub mod dates;
 mod discover;
 pub mod error;
+mod inventory;
 pub mod model;
 pub mod paging;
 pub mod source;
