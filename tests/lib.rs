@@ -24,6 +24,7 @@ mod runner;
 mod sandbox_intercom;
 mod sandbox_odoo;
 mod sandbox_topdesk;
+mod topdesk_pair;
 mod snapshot;
 mod state;
 mod support;

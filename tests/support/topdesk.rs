@@ -26,11 +26,8 @@ pub fn dataset(name: &str, tickets: u64, seed: u64) -> &'static Path {
     dir
 }
 
-/// The rows of `table` in a generated directory.
-pub fn rows(dir: &Path, table: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(dir.join(format!("{table}.ndjson"))).expect("read the table");
-    text.lines().map(|line| serde_json::from_str(line).expect("a JSON line")).collect()
-}
+/// The rows of a table in a generated directory.
+pub use super::migration::records as rows;
 
 /// An answer: status, headers and body.
 pub struct Answer {
