@@ -27,4 +27,5 @@ mod sandbox_topdesk;
 mod snapshot;
 mod state;
 mod support;
+mod topdesk_source;
 mod xmlrpc;

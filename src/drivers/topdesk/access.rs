@@ -7,7 +7,8 @@
 //! or operator filters hide. So an empty list is never taken to mean "no data": it is checked
 //! against the object's count endpoint, or against a record another object refers to (the
 //! caller, operator, operator group and branch of the first incident; the first incident's own
-//! trail and attachments). Only when neither exists does the report say "empty but unconfirmed".
+//! trail and attachments). Only when neither settles it does the report say "empty but
+//! unconfirmed".
 
 use std::fmt;
 
@@ -162,11 +163,13 @@ impl TopdeskSource {
         let Some(detail) = endpoint.detail else { return Ok(AccessStatus::EmptyUnconfirmed) };
         let referenced: Vec<String> =
             known.refs.iter().filter(|(object, _)| *object == endpoint.name).map(|(_, id)| id.clone()).collect();
+        // A record another object refers to exists, so an empty list means hidden, whether the
+        // record itself answers (filters apply to lists) or refuses (403). A 404 could be a
+        // deleted record as well as a hidden one, so it confirms nothing.
         for id in referenced {
             let path = detail.replace("{id}", &encode(&id));
             match self.get(&path, None) {
-                Ok(_) => return Ok(AccessStatus::Hidden { records: None }),
-                Err(TopdeskError::NotFound { .. }) => return Ok(AccessStatus::Empty),
+                Ok(_) | Err(TopdeskError::Forbidden { .. }) => return Ok(AccessStatus::Hidden { records: None }),
                 Err(error @ TopdeskError::Unauthorized { .. }) => return Err(remote(error)),
                 Err(_) => {}
             }
