@@ -343,3 +343,48 @@ fn gateway_timeouts_shrink_the_pages() {
     assert_same("incidents", &fields, read_all(&mut files, "incidents", &fields, 1000), found);
     assert!(source.notes().iter().any(|note| note.contains("reading 19 at a time")), "{:?}", source.notes());
 }
+
+/// The generated asset links hold a cycle: the hierarchy names it (and stops there) and resolves
+/// the other chains.
+#[test]
+fn asset_links_resolve_with_the_cycle_reported() {
+    let dir = data();
+    let served = Served::serve(emulator(dir));
+    let mut source = connect(driver(&served, dir));
+    let hierarchy = source.asset_hierarchy().unwrap();
+    let links: Vec<(String, String)> = rows(dir, "assetLinks")
+        .iter()
+        .map(|link| (link["parent"].as_str().unwrap().to_owned(), link["child"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(hierarchy, cutover::drivers::topdesk::AssetHierarchy::resolve(links.clone()));
+    assert!(!hierarchy.cycles.is_empty(), "the generated data has a cycle");
+    for cycle in &hierarchy.cycles {
+        for (at, asset) in cycle.iter().enumerate() {
+            let parent = &cycle[(at + 1) % cycle.len()];
+            assert!(links.contains(&(parent.clone(), asset.clone())), "{parent} → {asset} is a generated link");
+        }
+    }
+    assert!(source.notes().iter().any(|note| note.contains("form a cycle")), "{:?}", source.notes());
+}
+
+/// A person without a usable address is flagged, never given a made-up one.
+#[test]
+fn persons_without_email_are_flagged() {
+    let dir = data();
+    let served = Served::serve(emulator(dir));
+    let mut source = connect(driver(&served, dir));
+    let fields = vec!["email".to_owned(), "noEmail".to_owned()];
+    let records = read_all(&mut source, "persons", &fields, 100);
+    let generated = rows(dir, "persons");
+    let mut flagged = 0;
+    for record in &records {
+        let row = generated.iter().find(|row| row["id"].as_str() == Some(&record.id.to_string())).unwrap();
+        let usable = row["email"].as_str().is_some_and(|email| email.contains('@'));
+        assert_eq!(record.values[1], Value::Bool(!usable), "{}", record.id);
+        if !usable {
+            flagged += 1;
+            assert_eq!(record.values[0], cutover::drivers::value_from_json(&row["email"], None));
+        }
+    }
+    assert!(flagged > 0, "the generated persons include some without an address");
+}

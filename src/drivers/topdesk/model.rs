@@ -126,7 +126,9 @@ const ATTACHMENT_FIELDS: &str = "id incident:rel=incidents fileName downloadUrl 
     invisibleForCaller:bool entryDate:datetime operator:rel=operators person:rel=persons contentType \
     content:binary";
 
-const PERSON_FIELDS: &str = "id firstName surName dynamicName email phoneNumber mobileNumber jobTitle \
+// `noEmail` is the driver's own flag (computed from `email`, see `source.rs`): a person without a
+// usable address is flagged rather than given a made-up one, and the spec decides what to do.
+const PERSON_FIELDS: &str = "id firstName surName dynamicName email noEmail:bool@=false phoneNumber mobileNumber jobTitle \
     department:enum branch:rel=branches language:enum tasLoginName networkLoginName employeeNumber \
     hasSspAccess:bool archived:bool creationDate:datetime modificationDate:datetime";
 
