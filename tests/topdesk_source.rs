@@ -245,6 +245,15 @@ fn access_report_names_forbidden_unlicensed_and_hidden_modules() {
     assert_eq!(status("incidents"), AccessStatus::Readable { records: Some(generated("incidents")) });
     assert_eq!(status("persons"), AccessStatus::Readable { records: Some(generated("persons")) });
     assert_eq!(status("progresstrail"), AccessStatus::Readable { records: None });
+    assert_eq!(status("knowledgeFolders"), AccessStatus::Unavailable { http_status: 404 });
+    // Children of a refused parent share its fate; those of a readable one are checked under it.
+    assert_eq!(status("changeActivities"), AccessStatus::Forbidden);
+    assert_eq!(status("knowledgeTranslations"), AccessStatus::Unavailable { http_status: 404 });
+    assert_eq!(
+        status("operationalActivities"),
+        AccessStatus::Readable { records: Some(generated("operationalActivities")) }
+    );
+    assert_eq!(status("reservations"), AccessStatus::Readable { records: Some(generated("reservations")) });
     assert_eq!(status("changes"), AccessStatus::Forbidden);
     assert_eq!(status("assets"), AccessStatus::Forbidden);
     assert_eq!(status("knowledgeItems"), AccessStatus::Unavailable { http_status: 404 });

@@ -989,6 +989,21 @@ impl TopdeskSource {
                 Err(error) => return Err(error),
             }
         }
+        if let Paging::Seek { max, .. } = self.shape(endpoint).1 {
+            // Offsets mean nothing to a seek list: count what reading it returns.
+            let mut count = 0;
+            let mut cursor: Option<Cursor> = None;
+            loop {
+                let batch = self.read(endpoint.name, &[], cursor.as_ref(), max).map_err(|error| {
+                    TopdeskError::Unexpected { path: endpoint.path.to_owned(), message: error.to_string() }
+                })?;
+                count += batch.records.len() as u64;
+                match batch.next {
+                    Some(next) => cursor = Some(next),
+                    None => return Ok(Some(count)),
+                }
+            }
+        }
         let mut extra: Vec<(&str, String)> = Vec::new();
         if let Some(param) = endpoint.fields_param {
             extra.push((param, "id".to_owned()));
