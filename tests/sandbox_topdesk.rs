@@ -652,3 +652,49 @@ fn the_sandbox_command_serves_with_its_options() {
     let _ = child.wait();
     assert_eq!(statuses, [200, 401, 403, 206]);
 }
+
+#[test]
+fn quirks_switch_the_uncertain_behaviour() {
+    let trail = rows(data(), "progresstrail");
+    let incident = trail[0]["incident"].as_str().unwrap();
+    let entries: Vec<&Value> = trail.iter().filter(|e| e["incident"] == incident).collect();
+    let requests =
+        entries.iter().filter(|e| e["person"].is_string() && e["fileName"].is_null() && e["title"].is_null()).count();
+    assert!(requests > 0);
+    let mut config = config();
+    config.quirks.changes_partial_status = false;
+    config.quirks.trail_includes_requests = false;
+    config.quirks.attachments_max_page = 100;
+    let served = Served::serve(config);
+    let changes = served.get("/tas/api/operatorChanges?pageSize=3");
+    assert_eq!((changes.status, changes.json()["results"].as_array().unwrap().len()), (200, 3));
+    let count = served.get(&format!("/tas/api/incidents/id/{incident}/progresstrail/count")).json();
+    assert_eq!(count["count"], entries.len() - requests);
+    let answer = served.get(&format!("/tas/api/incidents/id/{incident}/attachments?page_size=100"));
+    assert!(answer.status == 200 || answer.status == 204, "{}", answer.status);
+    let forbidden =
+        Served::serve(self::config().with_access(Module::Assets, Access::Unlicensed(UnlicensedAnswer::Forbidden)));
+    let refused = forbidden.get("/tas/api/assetmgmt/assets");
+    assert_eq!(refused.status, 403);
+    assert!(refused.json()["errors"][0]["errorMessage"].is_string());
+}
+
+#[test]
+fn unreadable_data_is_refused_with_the_file_and_line() {
+    let empty = tempfile::tempdir().unwrap();
+    let error =
+        cutover::sandbox::topdesk::TopdeskEmulator::new(TopdeskConfig::new(empty.path(), "api", "pw")).unwrap_err();
+    assert!(error.contains("topdesk.lock.yaml") && error.contains("cutover generate --platform topdesk"), "{error}");
+    let broken = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, broken.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let persons = broken.path().join("persons.ndjson");
+    let mut text = std::fs::read_to_string(&persons).unwrap();
+    text.insert_str(text.find('\n').unwrap() + 1, "{\"id\": \"x\",\n");
+    std::fs::write(&persons, text).unwrap();
+    let error =
+        cutover::sandbox::topdesk::TopdeskEmulator::new(TopdeskConfig::new(broken.path(), "api", "pw")).unwrap_err();
+    assert!(error.contains("persons.ndjson:2:"), "{error}");
+}

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How one emulated TOPdesk is set up.
-#[derive(Clone, Debug)]
+/// How one emulated TOPdesk is set up. `Debug` leaves the password out.
+#[derive(Clone)]
 pub struct TopdeskConfig {
     /// The directory `cutover generate --platform topdesk` wrote.
     pub data_directory: PathBuf,
@@ -184,6 +184,20 @@ impl Default for Quirks {
     }
 }
 
+impl std::fmt::Debug for TopdeskConfig {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("TopdeskConfig")
+            .field("data_directory", &self.data_directory)
+            .field("login", &self.login)
+            .field("password", &"<redacted>")
+            .field("access", &self.access)
+            .field("slowness", &self.slowness)
+            .field("quirks", &self.quirks)
+            .finish()
+    }
+}
+
 impl TopdeskConfig {
     /// Serve `data_directory` to the operator `login` with the application password
     /// `password`; every module readable, no slowness, default quirks.
@@ -211,5 +225,18 @@ impl TopdeskConfig {
     /// The access of `module`.
     pub fn access_to(&self, module: Module) -> Access {
         self.access.get(&module).copied().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_password_and_modules_parse() {
+        let config = TopdeskConfig::new("/data", "api", "s3cret-app-password");
+        assert!(!format!("{config:?}").contains("s3cret"));
+        assert_eq!(Module::parse("knowledge"), Ok(Module::Knowledge));
+        assert!(Module::parse("problems").unwrap_err().contains("incidents, persons"));
     }
 }
