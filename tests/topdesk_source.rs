@@ -202,7 +202,8 @@ fn foreign_cursors_are_refused() {
 }
 
 /// Bare arrays that answer 206 for a full last page (then 204) and 200 for it; changes that
-/// never answer 206: the same records either way, none twice.
+/// never answer 206; a trail without the caller's requests (read from `/requests` instead): the
+/// same records either way, none twice.
 #[test]
 fn paging_edge_cases_read_the_same_records() {
     let dir = data();
@@ -210,7 +211,9 @@ fn paging_edge_cases_read_the_same_records() {
     let mut files = FileSource::with_lock(dir, lock.clone()).unwrap();
     for (full_page_is_partial, changes_partial_status) in [(true, true), (false, false)] {
         let mut config = emulator(dir);
-        config.quirks = Quirks { full_page_is_partial, changes_partial_status, ..Quirks::default() };
+        let trail_includes_requests = full_page_is_partial;
+        config.quirks =
+            Quirks { full_page_is_partial, changes_partial_status, trail_includes_requests, ..Quirks::default() };
         let served = Served::serve(config);
         let mut source = connect(driver(&served, dir));
         for object in ["operators", "persons", "changes", "progresstrail", "assets"] {
