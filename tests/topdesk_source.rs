@@ -400,3 +400,50 @@ fn persons_without_email_are_flagged() {
     }
     assert!(flagged > 0, "the generated persons include some without an address");
 }
+
+/// An incident created in a window already being read (an import back-dating its creation)
+/// shifts the offsets of that window: resuming from the stored cursor against the changed data
+/// is an error naming the window, not a silently skipped record.
+#[test]
+fn a_window_that_changed_under_its_cursor_is_an_error() {
+    let dir = data();
+    let changed = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, changed.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let mut incidents = rows(dir, "incidents");
+    incidents.sort_by(|a, b| a["creationDate"].as_str().cmp(&b["creationDate"].as_str()));
+    let mut early = incidents[0].clone();
+    early["id"] = serde_json::json!("00000000-0000-4000-8000-000000000000");
+    early["number"] = serde_json::json!("I 0000 001");
+    let mut text = std::fs::read_to_string(changed.path().join("incidents.ndjson")).unwrap();
+    text.insert_str(0, &format!("{early}\n"));
+    std::fs::write(changed.path().join("incidents.ndjson"), text).unwrap();
+
+    let before = Served::serve(emulator(dir));
+    let mut config = driver(&before, dir);
+    config.window_days = 180;
+    let mut source = connect(config);
+    let first = source.read("incidents", &["id".to_owned()], None, 2).unwrap();
+    let cursor = first.next.expect("more than two incidents");
+    assert!(cursor.0.contains("window=0;offset=2"), "{}", cursor.0);
+
+    let after = Served::serve(emulator(changed.path()));
+    let mut config = driver(&after, dir);
+    config.window_days = 180;
+    let mut resumed = connect(config);
+    let mut cursor = Some(cursor);
+    let error = loop {
+        match resumed.read("incidents", &["id".to_owned()], cursor.as_ref(), 2) {
+            Ok(batch) => match batch.next {
+                Some(next) => cursor = Some(next),
+                None => panic!("the change went unnoticed"),
+            },
+            Err(error) => break error.to_string(),
+        }
+    };
+    assert!(error.contains("cannot resume reading `incidents`"), "{error}");
+    assert!(error.contains("window 1 of"), "{error}");
+    assert!(error.contains("restart reading `incidents` from the beginning"), "{error}");
+}

@@ -7,8 +7,10 @@
 //!   [`Page`] reads every envelope. Incidents and changes are read in FIQL windows on their
 //!   creation date ([`window`](super::window) says why), each window counted before it is read
 //!   and every page checked against that count: a page shorter or longer than the count allows
-//!   makes the driver count the window again and read the page again, and a window that changed
-//!   under a cursor is an error asking to restart, never a silent skip. A server that refuses
+//!   makes the driver count the window again and read the page again, every window is counted
+//!   again before the next one is opened, and a window that changed under a cursor is an error
+//!   asking to restart, never a silent skip (only the open last window may grow: records
+//!   created during the run are read too). A server that refuses
 //!   or ignores the window filter (the change API's FIQL support depends on its version) is
 //!   noticed before the first record is returned, and the object is then read as one list.
 //! - **Cursors** ([`Position`]) hold the window plan, the window, the offset and the count, or an
@@ -580,6 +582,20 @@ impl TopdeskSource {
         }
     }
 
+    /// Count window `k`, failing when the server stopped applying the filter.
+    fn recount(
+        &mut self,
+        endpoint: &'static Endpoint,
+        field: &'static str,
+        plan: &WindowPlan,
+        k: u32,
+    ) -> Result<u64, DriverError> {
+        self.count_window(endpoint, field, plan, k).map_err(remote)?.ok_or_else(|| DriverError::Remote {
+            system: "topdesk".to_owned(),
+            message: format!("{}: TOPdesk stopped applying the window filter on `{field}` mid-read", endpoint.path),
+        })
+    }
+
     /// Read a windowed object: pages of the current window, window after window, until `limit`
     /// records or the end.
     fn read_windowed(
@@ -632,20 +648,33 @@ impl TopdeskSource {
         let mut records = Vec::new();
         loop {
             if offset >= expected {
-                if window + 1 >= plan.windows {
+                // Before leaving a window, count it again: a record added or removed in it since
+                // it was counted shifted the offsets, so one was read twice or not at all. Only
+                // the open last window may grow (records created during the run); read those.
+                let last = window + 1 >= plan.windows;
+                let recounted = self.recount(endpoint, field, &plan, window)?;
+                if recounted != expected {
+                    if last && recounted > expected {
+                        expected = recounted;
+                        continue;
+                    }
+                    let cursor = Cursor(Position::Window { plan, window, offset, expected }.encode());
+                    return Err(stale(
+                        endpoint.name,
+                        &cursor,
+                        format!(
+                            "window {} of {} held {expected} records when counted and {recounted} after it was read",
+                            window + 1,
+                            plan.windows
+                        ),
+                    ));
+                }
+                if last {
                     return Ok(Batch { records, next: None });
                 }
                 window += 1;
                 offset = 0;
-                expected = self.count_window(endpoint, field, &plan, window).map_err(remote)?.ok_or_else(|| {
-                    DriverError::Remote {
-                        system: "topdesk".to_owned(),
-                        message: format!(
-                            "{}: TOPdesk stopped applying the window filter on `{field}` mid-read",
-                            endpoint.path
-                        ),
-                    }
-                })?;
+                expected = self.recount(endpoint, field, &plan, window)?;
                 continue;
             }
             if records.len() >= limit {
