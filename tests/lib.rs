@@ -28,4 +28,5 @@ mod topdesk_pair;
 mod snapshot;
 mod state;
 mod support;
+mod topdesk_source;
 mod xmlrpc;

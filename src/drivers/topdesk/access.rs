@@ -6,8 +6,9 @@
 //! own admission, possibly otherwise — and silently shrinks lists the operator's category, branch
 //! or operator filters hide. So an empty list is never taken to mean "no data": it is checked
 //! against the object's count endpoint, or against a record another object refers to (the
-//! caller, operator, operator group and branch of the first incident; the first incident's own
-//! trail and attachments). Only when neither exists does the report say "empty but unconfirmed".
+//! caller, operator, operator group and branch of the first incident). A child object is checked
+//! under its parent's first record (the first incident's trail, the first change's activities). Only when neither settles it does the report say "empty but
+//! unconfirmed".
 
 use std::fmt;
 
@@ -104,10 +105,11 @@ impl fmt::Display for ModuleAccess {
     }
 }
 
-/// Where the first incident points, for confirming empty lists.
+/// What earlier checks found: each object's first record (a child list is checked under it) and
+/// the records the first incident points to (for confirming empty lists).
 #[derive(Default)]
 struct Known {
-    incident: Option<String>,
+    first: Vec<(&'static str, String)>,
     refs: Vec<(&'static str, String)>,
 }
 
@@ -118,17 +120,29 @@ impl TopdeskSource {
         let mut known = Known::default();
         let mut report = Vec::new();
         for endpoint in &ENDPOINTS {
-            let status = self.check(endpoint, &mut known)?;
+            let status = self.check(endpoint, &mut known, &report)?;
             report.push(ModuleAccess { object: endpoint.name.to_owned(), status });
         }
         Ok(report)
     }
 
-    fn check(&mut self, endpoint: &'static Endpoint, known: &mut Known) -> Result<AccessStatus, DriverError> {
+    fn check(
+        &mut self,
+        endpoint: &'static Endpoint,
+        known: &mut Known,
+        report: &[ModuleAccess],
+    ) -> Result<AccessStatus, DriverError> {
         let base = match endpoint.parent {
-            Some(_) => match &known.incident {
-                Some(incident) => endpoint.path.replace("{parent}", &encode(incident)),
-                None => return Ok(AccessStatus::EmptyUnconfirmed),
+            Some((parent, _)) => match known.first.iter().find(|(object, _)| *object == parent) {
+                Some((_, id)) => endpoint.path.replace("{parent}", &encode(id)),
+                // No parent to look under: a child shares a refused parent's fate.
+                None => {
+                    let parent = report.iter().find(|module| module.object == parent).map(|m| m.status.clone());
+                    return Ok(match parent {
+                        Some(status @ (AccessStatus::Forbidden | AccessStatus::Unavailable { .. })) => status,
+                        _ => AccessStatus::EmptyUnconfirmed,
+                    });
+                }
             },
             None => endpoint.path.to_owned(),
         };
@@ -137,6 +151,9 @@ impl TopdeskSource {
             Err(error) => return failure(error),
         };
         if let Some(first) = page.items.first() {
+            if let Some(id) = first.get("id").and_then(Json::as_str) {
+                known.first.push((endpoint.name, id.to_owned()));
+            }
             if endpoint.name == "incidents" {
                 remember(first, known);
             }
@@ -162,11 +179,13 @@ impl TopdeskSource {
         let Some(detail) = endpoint.detail else { return Ok(AccessStatus::EmptyUnconfirmed) };
         let referenced: Vec<String> =
             known.refs.iter().filter(|(object, _)| *object == endpoint.name).map(|(_, id)| id.clone()).collect();
+        // A record another object refers to exists, so an empty list means hidden, whether the
+        // record itself answers (filters apply to lists) or refuses (403). A 404 could be a
+        // deleted record as well as a hidden one, so it confirms nothing.
         for id in referenced {
             let path = detail.replace("{id}", &encode(&id));
             match self.get(&path, None) {
-                Ok(_) => return Ok(AccessStatus::Hidden { records: None }),
-                Err(TopdeskError::NotFound { .. }) => return Ok(AccessStatus::Empty),
+                Ok(_) | Err(TopdeskError::Forbidden { .. }) => return Ok(AccessStatus::Hidden { records: None }),
                 Err(error @ TopdeskError::Unauthorized { .. }) => return Err(remote(error)),
                 Err(_) => {}
             }
@@ -175,9 +194,8 @@ impl TopdeskSource {
     }
 }
 
-/// The first incident's id and the records it refers to.
+/// The records the first incident refers to.
 fn remember(incident: &Json, known: &mut Known) {
-    known.incident = incident.get("id").and_then(Json::as_str).map(str::to_owned);
     let incidents = endpoint("incidents").expect("declared");
     for column in incidents.columns() {
         let Some(target) = column.target else { continue };

@@ -15,7 +15,7 @@ use crate::check::schema::{EnumValue, LOCK_VERSION, SchemaLock};
 use crate::drivers::DriverError;
 
 /// (object, field, list path, envelope) of every reference list.
-const LISTS: [(&str, &str, &str, Envelope); 12] = [
+const LISTS: [(&str, &str, &str, Envelope); 11] = [
     ("incidents", "callType", "/tas/api/incidents/call_types", Envelope::Array),
     ("incidents", "entryType", "/tas/api/incidents/entry_types", Envelope::Array),
     ("incidents", "category", "/tas/api/incidents/categories", Envelope::Array),
@@ -27,7 +27,6 @@ const LISTS: [(&str, &str, &str, Envelope); 12] = [
     ("incidents", "closureCode", "/tas/api/incidents/closure_codes", Envelope::Array),
     ("assets", "templateName", "/tas/api/assetmgmt/templates", Envelope::Grid),
     ("knowledgeItems", "parent", "/services/knowledge-base-v1/folders", Envelope::ItemNext),
-    ("changes", "category", "/tas/api/incidents/categories", Envelope::Array),
 ];
 
 impl TopdeskSource {

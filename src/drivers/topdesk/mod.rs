@@ -9,7 +9,8 @@
 //! every date spelling TOPdesk uses. [`model`] names the objects and their flat columns exactly as
 //! `cutover generate --platform topdesk` writes them; [`TopdeskSource`] reads them, and its
 //! [`access_report`](TopdeskSource::access_report) says per module what this operator may read
-//! (`discover.rs` turns both into a schema lock).
+//! (`discover.rs` turns both into a schema lock), and [`hierarchy`] resolves the assets'
+//! parent-child links with cycles reported.
 
 pub mod access;
 pub mod client;
@@ -17,6 +18,7 @@ pub mod cursor;
 pub mod dates;
 mod discover;
 pub mod error;
+pub mod hierarchy;
 mod inventory;
 pub mod model;
 pub mod paging;
@@ -27,4 +29,5 @@ pub mod worker;
 pub use access::{AccessStatus, ModuleAccess};
 pub use client::{Password, TopdeskClient, TopdeskConfig};
 pub use error::TopdeskError;
+pub use hierarchy::AssetHierarchy;
 pub use source::TopdeskSource;

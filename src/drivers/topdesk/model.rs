@@ -12,6 +12,9 @@
 //! its own per record (`{id}` is the record's id), for values no list carries (an operator's
 //! groups). A path `=JSON` is the value TOPdesk means when it leaves the field out (`=false`).
 //!
+//! A type ending in `?` marks a free field (`optionalFields1_text1:text?`): TOPdesk shows an
+//! unset one as `""` or `0`, indistinguishable from a value someone entered, so those read as null.
+//!
 //! Values are flattened by type: a relation keeps the referenced object's `id`, any other column
 //! holding an object keeps its `name` (lookup lists: `category`, `priority`, `processingStatus`),
 //! or `groupName`/`dynamicName`/`text` where TOPdesk names it so.
@@ -79,6 +82,8 @@ pub struct Endpoint {
     pub also: Option<(&'static str, usize)>,
     /// The older form of the list, for a TOPdesk that answers 406 to `accept`.
     pub legacy: Option<(Envelope, Paging)>,
+    /// Only list entries whose field (first) has this value (second) are records.
+    pub keep: Option<(&'static str, &'static str)>,
     /// The columns, declared as described in the module documentation.
     pub spec: &'static str,
 }
@@ -96,6 +101,8 @@ pub struct Column {
     pub target: Option<&'static str>,
     /// Where the value may sit, in order.
     pub paths: Vec<String>,
+    /// A free field, whose `""` and `0` mean unset.
+    pub free: bool,
 }
 
 const INCIDENT_FIELDS: &str = "id number:text status:enum briefDescription request caller:rel=persons \
@@ -105,9 +112,9 @@ const INCIDENT_FIELDS: &str = "id number:text status:enum briefDescription reque
     closedDate:datetime closureCode:enum targetDate:datetime callDate:datetime onHold:bool onHoldDate:datetime \
     creator:rel=operators creationDate:datetime modifier:rel=operators modificationDate:datetime majorCall:bool \
     mainIncident:rel=incidents asset:rel=assets externalNumber feedbackRating:int feedbackMessage \
-    timeSpent:float optionalFields1_boolean1:bool optionalFields1_number1:float optionalFields1_date1:datetime \
-    optionalFields1_text1 optionalFields1_memo1 optionalFields1_searchlist1:enum optionalFields2_number1:float \
-    optionalFields2_date1:datetime optionalFields2_searchlist1:enum";
+    timeSpent:float? optionalFields1_boolean1:bool optionalFields1_number1:float? optionalFields1_date1:datetime \
+    optionalFields1_text1:text? optionalFields1_memo1:text? optionalFields1_searchlist1:enum \
+    optionalFields2_number1:float? optionalFields2_date1:datetime optionalFields2_searchlist1:enum";
 
 // E-mail and attachment entries carry neither a flag nor a visibility nor a creation date, and
 // request entries no visibility: TOPdesk shows those as unflagged, visible and entered when made.
@@ -119,7 +126,9 @@ const ATTACHMENT_FIELDS: &str = "id incident:rel=incidents fileName downloadUrl 
     invisibleForCaller:bool entryDate:datetime operator:rel=operators person:rel=persons contentType \
     content:binary";
 
-const PERSON_FIELDS: &str = "id firstName surName dynamicName email phoneNumber mobileNumber jobTitle \
+// `noEmail` is the driver's own flag (computed from `email`, see `source.rs`): a person without a
+// usable address is flagged rather than given a made-up one, and the spec decides what to do.
+const PERSON_FIELDS: &str = "id firstName surName dynamicName email noEmail:bool@=false phoneNumber mobileNumber jobTitle \
     department:enum branch:rel=branches language:enum tasLoginName networkLoginName employeeNumber \
     hasSspAccess:bool archived:bool creationDate:datetime modificationDate:datetime";
 
@@ -135,11 +144,13 @@ const BRANCH_FIELDS: &str = "id name clientReferenceNumber timeZone:enum phone e
     country@country|address.country branchType:enum headBranch:rel=branches archived:bool creationDate:datetime \
     modificationDate:datetime";
 
+// A simple change keeps its dates and assignee under `simple`; an extensive one has a
+// coordinator and phases (the progress phase's planned and actual end are its implementation).
 const CHANGE_FIELDS: &str = "id number briefDescription request:html changeType:enum processingStatus:enum \
-    requester:rel=persons assignee:rel=operators@assignee|simple.assignee category:enum impact:enum \
-    plannedImplementationDate:datetime@plannedImplementationDate|simple.plannedImplementationDate \
-    implementationDate:datetime@implementationDate|simple.implementationDate \
-    closedDate:datetime@closedDate|simple.closedDate creationDate:datetime \
+    requester:rel=persons assignee:rel=operators@assignee|simple.assignee|coordinator category:enum impact:enum \
+    plannedImplementationDate:datetime@plannedImplementationDate|simple.plannedImplementationDate|phases.progress.plannedEndDate \
+    implementationDate:datetime@implementationDate|simple.implementationDate|phases.progress.endDate \
+    closedDate:datetime@closedDate|simple.closedDate|phases.evaluation.endDate creationDate:datetime \
     modificationDate:datetime@modificationDate|lastModificationDate";
 
 const ASSET_FIELDS: &str = "id name@name|text templateName:enum@templateName|type status:enum@status|@status \
@@ -156,10 +167,38 @@ const KNOWLEDGE_FIELDS: &str = "id number parent:enum language:enum@language|tra
     sspVisibleUntil:datetime@sspVisibleUntil|visibility.sspVisibleUntil news:bool availableTranslations:texts \
     creationDate:datetime modificationDate:datetime";
 
+const CHANGE_ACTIVITY_FIELDS: &str = "id number briefDescription change:rel=changes plannedChangePhase:enum \
+    activityType:enum processingStatus:enum assignee:rel=operators plannedStartDate:datetime \
+    plannedFinalDate:datetime finalDate:datetime creationDate:datetime \
+    modificationDate:datetime@modificationDate|lastModificationDate";
+
+// A link appears under both its assets; read under the parent, where it is a `child` link.
+const ASSET_LINK_FIELDS: &str = "id@linkId|id parent:rel=assets child:rel=assets@assetId";
+
+const LOCATION_FIELDS: &str = "id name roomNumber branch:rel=branches type:enum archived:bool \
+    creationDate:datetime modificationDate:datetime";
+
+const FOLDER_FIELDS: &str = "id name parent:rel=knowledgeFolders creationDate:datetime modificationDate:datetime";
+
+// One language version of an item other than its own, read with `language=`; TOPdesk gives a
+// translation no id of its own, so its id is `ITEM/LANGUAGE`.
+const TRANSLATION_FIELDS: &str = "id item:rel=knowledgeItems language:enum@translation.language \
+    title@translation.content.title description:html@translation.content.description \
+    content:html@translation.content.content commentsForOperators@translation.content.commentsForOperators \
+    keywords@translation.content.keywords";
+
+const OPERATIONAL_FIELDS: &str = "id number briefDescription type:enum status:enum operator:rel=operators \
+    operatorGroup:rel=operatorgroups plannedStartDate:datetime plannedEndDate:datetime resolved:bool \
+    skipped:bool archived:bool creationDate:datetime modificationDate:datetime";
+
+const RESERVATION_FIELDS: &str = "id number briefDescription status:enum requester:rel=persons \
+    operator:rel=operators location:rel=locations@location|reservedFacilities.0.location numberOfPersons:int \
+    plannedStartDate:datetime plannedEndDate:datetime archived:bool modificationDate:datetime";
+
 const ARRAY_START: Paging = Paging::Offset { start: "start", size: "page_size", max: 100 };
 
 /// Every object, in the order `describe` lists them.
-pub static ENDPOINTS: [Endpoint; 10] = [
+pub static ENDPOINTS: [Endpoint; 17] = [
     Endpoint {
         name: "incidents",
         label: "Incident",
@@ -176,6 +215,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: INCIDENT_FIELDS,
     },
     Endpoint {
@@ -194,6 +234,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: Some(("/tas/api/incidents/id/{parent}/progresstrail/count", "count")),
         legacy: None,
         also: Some(("/tas/api/incidents/id/{parent}/requests", 10)),
+        keep: None,
         spec: TRAIL_FIELDS,
     },
     Endpoint {
@@ -213,6 +254,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: ATTACHMENT_FIELDS,
     },
     Endpoint {
@@ -231,6 +273,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: Some(("/tas/api/persons/count", "numberOfPersons")),
         legacy: Some((Envelope::Array, ARRAY_START)),
         also: None,
+        keep: None,
         spec: PERSON_FIELDS,
     },
     Endpoint {
@@ -249,6 +292,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: OPERATOR_FIELDS,
     },
     Endpoint {
@@ -267,6 +311,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: GROUP_FIELDS,
     },
     Endpoint {
@@ -285,6 +330,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: BRANCH_FIELDS,
     },
     Endpoint {
@@ -303,6 +349,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: CHANGE_FIELDS,
     },
     Endpoint {
@@ -321,6 +368,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: ASSET_FIELDS,
     },
     Endpoint {
@@ -330,7 +378,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         envelope: Envelope::ItemNext,
         paging: Paging::Offset { start: "start", size: "page_size", max: 1000 },
         accept: Some("application/x.topdesk-kb-ki-list-v1+json"),
-        extra: "fields=id,number,parent,translation,status,visibility,news,availableTranslations,creationDate,modificationDate",
+        extra: "fields=id,number,parent,status,visibility,news,availableTranslations,archived,creationDate,modificationDate,title,description,content,commentsForOperators,keywords",
         archived: None,
         fields_param: None,
         window: None,
@@ -339,10 +387,143 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         count: None,
         legacy: None,
         also: None,
+        keep: None,
         spec: KNOWLEDGE_FIELDS,
     },
+    Endpoint {
+        name: "changeActivities",
+        label: "Change activity",
+        path: "/tas/api/operatorChangeActivities?change={parent}",
+        envelope: Envelope::Results,
+        paging: Paging::Offset { start: "pageStart", size: "pageSize", max: 1000 },
+        accept: None,
+        extra: "",
+        archived: None,
+        fields_param: None,
+        window: None,
+        detail: Some("/tas/api/operatorChangeActivities/{id}"),
+        parent: Some(("changes", "change")),
+        count: None,
+        legacy: None,
+        also: None,
+        keep: None,
+        spec: CHANGE_ACTIVITY_FIELDS,
+    },
+    Endpoint {
+        name: "assetLinks",
+        label: "Asset parent-child link",
+        path: "/tas/api/assetmgmt/assetLinks?sourceId={parent}",
+        envelope: Envelope::Array,
+        paging: Paging::Whole,
+        accept: None,
+        extra: "",
+        archived: None,
+        fields_param: None,
+        window: None,
+        detail: None,
+        parent: Some(("assets", "parent")),
+        count: None,
+        legacy: None,
+        also: None,
+        keep: Some(("linkType", "child")),
+        spec: ASSET_LINK_FIELDS,
+    },
+    Endpoint {
+        name: "locations",
+        label: "Location",
+        path: "/tas/api/locations",
+        envelope: Envelope::Array,
+        paging: Paging::Whole,
+        accept: None,
+        extra: "$fields=id,name,roomNumber,branch,type,archived,creationDate,modificationDate",
+        archived: Some("archived=in=(true,false)"),
+        fields_param: None,
+        window: None,
+        detail: None,
+        parent: None,
+        count: None,
+        legacy: None,
+        also: None,
+        keep: None,
+        spec: LOCATION_FIELDS,
+    },
+    Endpoint {
+        name: "knowledgeFolders",
+        label: "Knowledge base folder",
+        path: "/services/knowledge-base-v1/folders",
+        envelope: Envelope::ItemNext,
+        paging: Paging::Offset { start: "start", size: "page_size", max: 1000 },
+        accept: None,
+        extra: "",
+        archived: None,
+        fields_param: None,
+        window: None,
+        detail: None,
+        parent: None,
+        count: None,
+        legacy: None,
+        also: None,
+        keep: None,
+        spec: FOLDER_FIELDS,
+    },
+    Endpoint {
+        name: "knowledgeTranslations",
+        label: "Knowledge item translation (a language other than the item's own)",
+        path: "/services/knowledge-base-v1/knowledgeItems/{parent}",
+        envelope: Envelope::Array,
+        paging: Paging::Whole,
+        accept: Some("application/x.topdesk-kb-ki-v1+json"),
+        extra: "fields=title,description,content,commentsForOperators,keywords",
+        archived: None,
+        fields_param: None,
+        window: None,
+        detail: None,
+        parent: Some(("knowledgeItems", "item")),
+        count: None,
+        legacy: None,
+        also: None,
+        keep: None,
+        spec: TRANSLATION_FIELDS,
+    },
+    Endpoint {
+        name: "operationalActivities",
+        label: "Operational activity",
+        path: "/tas/api/operationalActivities",
+        envelope: Envelope::ItemNext,
+        paging: Paging::Offset { start: "pageStart", size: "pageSize", max: 1000 },
+        accept: Some("application/x.topdesk-collection-om-activity-v1+json"),
+        extra: "fields=all&sort=creationDate:asc",
+        archived: None,
+        fields_param: None,
+        window: None,
+        detail: Some("/tas/api/operationalActivities/{id}"),
+        parent: None,
+        count: None,
+        legacy: None,
+        also: None,
+        keep: None,
+        spec: OPERATIONAL_FIELDS,
+    },
+    Endpoint {
+        name: "reservations",
+        label: "Reservation",
+        path: "/tas/api/reservations",
+        envelope: Envelope::Results,
+        paging: Paging::Seek { field: "plannedStartDate", max: 10_000 },
+        accept: None,
+        extra: "",
+        archived: None,
+        fields_param: None,
+        window: None,
+        detail: Some("/tas/api/reservations/{id}"),
+        parent: None,
+        count: None,
+        legacy: None,
+        also: None,
+        keep: None,
+        spec: RESERVATION_FIELDS,
+    },
 ];
-
 /// The endpoint of `object`.
 pub fn endpoint(object: &str) -> Option<&'static Endpoint> {
     ENDPOINTS.iter().find(|endpoint| endpoint.name == object)
@@ -413,6 +594,7 @@ pub fn columns(spec: &'static str) -> Vec<Column> {
 fn column(declaration: &'static str) -> Column {
     let (head, paths) = declaration.split_once('@').map_or((declaration, None), |(head, paths)| (head, Some(paths)));
     let (name, kind) = head.split_once(':').unwrap_or((head, "text"));
+    let (kind, free) = kind.strip_suffix('?').map_or((kind, false), |kind| (kind, true));
     let (field_type, many, target) = match kind.split_once('=') {
         Some(("rel", target)) => (FieldType::Relation, false, Some(target)),
         Some(("rels", target)) => (FieldType::Relation, true, Some(target)),
@@ -439,7 +621,7 @@ fn column(declaration: &'static str) -> Column {
             paths
         }
     };
-    Column { name, field_type, many, target, paths }
+    Column { name, field_type, many, target, paths, free }
 }
 
 #[cfg(test)]
@@ -460,8 +642,8 @@ mod tests {
         assert!(groups.many);
         assert_eq!(groups.paths, ["operatorGroups", "/tas/api/operators/id/{id}/operatorgroups"]);
         let assignee = endpoint("changes").unwrap().column("assignee").unwrap();
-        assert_eq!(assignee.paths, ["assignee", "simple.assignee"]);
-        assert_eq!(endpoint("knowledgeItems").unwrap().column("availableTranslations").unwrap().many, true);
+        assert_eq!(assignee.paths, ["assignee", "simple.assignee", "coordinator"]);
+        assert!(endpoint("knowledgeItems").unwrap().column("availableTranslations").unwrap().many);
     }
 
     #[test]

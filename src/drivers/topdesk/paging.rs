@@ -43,6 +43,8 @@ pub struct Page {
     pub next: Option<String>,
     /// The total the server reported with the page (the asset grid's `count`), when it did.
     pub count: Option<u64>,
+    /// The page size asked for (0 when the list is not paged).
+    pub asked: usize,
 }
 
 impl Page {
@@ -56,7 +58,7 @@ impl Page {
         let partial = reply.status == 206;
         let header_next = reply.next_page_url.clone().filter(|link| !link.is_empty());
         if json.is_null() {
-            return Ok(Page { items: Vec::new(), more: false, next: None, count: None });
+            return Ok(Page { items: Vec::new(), more: false, next: None, count: None, asked: 0 });
         }
         let (items, next, count) = match envelope {
             Envelope::Array => match json {
@@ -78,7 +80,7 @@ impl Page {
             }
         };
         let more = (partial || next.is_some()) && !items.is_empty();
-        Ok(Page { items, more, next, count })
+        Ok(Page { items, more, next, count, asked: 0 })
     }
 }
 

@@ -7,8 +7,10 @@
 //!   [`Page`] reads every envelope. Incidents and changes are read in FIQL windows on their
 //!   creation date ([`window`](super::window) says why), each window counted before it is read
 //!   and every page checked against that count: a page shorter or longer than the count allows
-//!   makes the driver count the window again and read the page again, and a window that changed
-//!   under a cursor is an error asking to restart, never a silent skip. A server that refuses
+//!   makes the driver count the window again and read the page again, every window is counted
+//!   again before the next one is opened, and a window that changed under a cursor is an error
+//!   asking to restart, never a silent skip (only the open last window may grow: records
+//!   created during the run are read too). A server that refuses
 //!   or ignores the window filter (the change API's FIQL support depends on its version) is
 //!   noticed before the first record is returned, and the object is then read as one list.
 //! - **Cursors** ([`Position`]) hold the window plan, the window, the offset and the count, or an
@@ -46,6 +48,9 @@ use crate::run::value::Value;
 /// Parents per batch when a child object is read as a list of its own.
 const PARENTS_PER_BATCH: usize = 20;
 
+/// The smallest page a slow list is asked for after timeouts and gateway errors.
+pub const PAGE_FLOOR: usize = 10;
+
 /// The person column that flags a person without a usable e-mail address.
 pub const NO_EMAIL: &str = "noEmail";
 
@@ -64,6 +69,8 @@ pub struct TopdeskSource {
     unwindowed: HashSet<&'static str>,
     /// Columns a detail request did not have either: (object, column).
     detail_lacks: HashSet<(&'static str, &'static str)>,
+    /// Page sizes lowered after slow answers, by object.
+    page_caps: std::collections::HashMap<&'static str, usize>,
     pub(super) notes: Vec<String>,
 }
 
@@ -122,6 +129,7 @@ impl TopdeskSource {
             legacy: HashSet::new(),
             unwindowed: HashSet::new(),
             detail_lacks: HashSet::new(),
+            page_caps: std::collections::HashMap::new(),
             notes,
         })
     }
@@ -161,7 +169,10 @@ impl TopdeskSource {
 
     /// GET one page of a list: `base` (the list path, a child's with its parent filled in), the
     /// FIQL `query` (joined with the archived filter), an offset and a size. A 406 to the
-    /// endpoint's own media type switches the object to its older form once.
+    /// endpoint's own media type switches the object to its older form once. A page that times
+    /// out or meets a gateway error (502/504, after the client's retries) is asked for again with
+    /// half as many records, down to [`PAGE_FLOOR`], and the object keeps the smaller size. A full
+    /// page counts as "more may follow" even without a 206 or a next link.
     pub(super) fn page(
         &mut self,
         endpoint: &'static Endpoint,
@@ -173,9 +184,22 @@ impl TopdeskSource {
     ) -> Result<(Page, String), TopdeskError> {
         loop {
             let (envelope, paging, accept) = self.shape(endpoint);
+            let size = match (paging, self.page_caps.get(endpoint.name)) {
+                (Paging::Offset { max, .. } | Paging::Seek { max, .. }, cap) => {
+                    size.clamp(1, max.min(cap.copied().unwrap_or(max)))
+                }
+                (Paging::Whole, _) => 0,
+            };
             let path = self.list_path(endpoint, base, query, extra, paging, start, size);
             match self.get(&path, accept) {
-                Ok(reply) => return Ok((Page::decode(envelope, &path, &reply)?, path)),
+                Ok(reply) => {
+                    let mut page = Page::decode(envelope, &path, &reply)?;
+                    page.asked = size;
+                    if size > 0 && page.items.len() >= size && page.next.is_none() {
+                        page.more = true;
+                    }
+                    return Ok((page, path));
+                }
                 Err(TopdeskError::NotAcceptable { .. })
                     if endpoint.legacy.is_some() && !self.legacy.contains(endpoint.name) =>
                 {
@@ -184,6 +208,14 @@ impl TopdeskSource {
                         "{}: this TOPdesk does not serve `{}` (406); read through the older list instead",
                         endpoint.name,
                         accept.unwrap_or_default()
+                    ));
+                }
+                Err(error) if slow(&error) && size > PAGE_FLOOR => {
+                    let smaller = (size / 2).max(PAGE_FLOOR);
+                    self.page_caps.insert(endpoint.name, smaller);
+                    self.note(format!(
+                        "{}: pages of {size} were too slow ({error}); reading {smaller} at a time",
+                        endpoint.name
                     ));
                 }
                 Err(error) => return Err(error),
@@ -216,13 +248,14 @@ impl TopdeskSource {
             params.push(format!("{key}={}", encode(value)));
         }
         match paging {
-            Paging::Offset { start: start_name, size: size_name, max } => {
-                params.push(format!("{start_name}={start}&{size_name}={}", size.clamp(1, max)));
+            Paging::Offset { start: start_name, size: size_name, .. } => {
+                params.push(format!("{start_name}={start}&{size_name}={size}"));
             }
-            Paging::Seek { max, .. } => params.push(format!("%24top={}", size.clamp(1, max))),
+            Paging::Seek { .. } => params.push(format!("%24top={size}")),
             Paging::Whole => {}
         }
-        if params.is_empty() { base.to_owned() } else { format!("{base}?{}", params.join("&")) }
+        let joint = if base.contains('?') { '&' } else { '?' };
+        if params.is_empty() { base.to_owned() } else { format!("{base}{joint}{}", params.join("&")) }
     }
 
     /// The lock's field for a column, else the driver's own.
@@ -247,7 +280,10 @@ impl TopdeskSource {
         parent: Option<&Value>,
     ) -> Result<Vec<Record>, DriverError> {
         let mut records = Vec::with_capacity(items.len());
-        for mut item in items {
+        let kept = |item: &Json| {
+            endpoint.keep.is_none_or(|(field, value)| lookup(item, field).and_then(Json::as_str) == Some(value))
+        };
+        for mut item in items.into_iter().filter(kept) {
             self.complete(endpoint, &mut item, fields)?;
             records.push(self.record(endpoint, &item, fields, parent)?);
         }
@@ -295,7 +331,8 @@ impl TopdeskSource {
         fields: &[String],
         parent: Option<&Value>,
     ) -> Result<Record, DriverError> {
-        let id = match item.get("id") {
+        let id_paths = endpoint.column("id").map_or(&[][..], |column| column.paths.as_slice());
+        let id = match id_paths.iter().find_map(|path| lookup(item, path)) {
             Some(Json::String(id)) => Value::text(id.as_str()),
             Some(Json::Number(n)) if n.is_i64() => Value::Int(n.as_i64().unwrap_or_default()),
             _ => {
@@ -363,7 +400,9 @@ impl TopdeskSource {
                     None => continue,
                 }
             };
-            return Ok(typed(&flat(&json, relation), &schema));
+            let json = flat(&json, relation);
+            let unset = column.free && (json.as_str() == Some("") || json.as_f64() == Some(0.0));
+            return Ok(if unset { Value::Null } else { typed(&json, &schema) });
         }
         Ok(Value::Null)
     }
@@ -543,6 +582,20 @@ impl TopdeskSource {
         }
     }
 
+    /// Count window `k`, failing when the server stopped applying the filter.
+    fn recount(
+        &mut self,
+        endpoint: &'static Endpoint,
+        field: &'static str,
+        plan: &WindowPlan,
+        k: u32,
+    ) -> Result<u64, DriverError> {
+        self.count_window(endpoint, field, plan, k).map_err(remote)?.ok_or_else(|| DriverError::Remote {
+            system: "topdesk".to_owned(),
+            message: format!("{}: TOPdesk stopped applying the window filter on `{field}` mid-read", endpoint.path),
+        })
+    }
+
     /// Read a windowed object: pages of the current window, window after window, until `limit`
     /// records or the end.
     fn read_windowed(
@@ -595,20 +648,33 @@ impl TopdeskSource {
         let mut records = Vec::new();
         loop {
             if offset >= expected {
-                if window + 1 >= plan.windows {
+                // Before leaving a window, count it again: a record added or removed in it since
+                // it was counted shifted the offsets, so one was read twice or not at all. Only
+                // the open last window may grow (records created during the run); read those.
+                let last = window + 1 >= plan.windows;
+                let recounted = self.recount(endpoint, field, &plan, window)?;
+                if recounted != expected {
+                    if last && recounted > expected {
+                        expected = recounted;
+                        continue;
+                    }
+                    let cursor = Cursor(Position::Window { plan, window, offset, expected }.encode());
+                    return Err(stale(
+                        endpoint.name,
+                        &cursor,
+                        format!(
+                            "window {} of {} held {expected} records when counted and {recounted} after it was read",
+                            window + 1,
+                            plan.windows
+                        ),
+                    ));
+                }
+                if last {
                     return Ok(Batch { records, next: None });
                 }
                 window += 1;
                 offset = 0;
-                expected = self.count_window(endpoint, field, &plan, window).map_err(remote)?.ok_or_else(|| {
-                    DriverError::Remote {
-                        system: "topdesk".to_owned(),
-                        message: format!(
-                            "{}: TOPdesk stopped applying the window filter on `{field}` mid-read",
-                            endpoint.path
-                        ),
-                    }
-                })?;
+                expected = self.recount(endpoint, field, &plan, window)?;
                 continue;
             }
             if records.len() >= limit {
@@ -626,7 +692,7 @@ impl TopdeskSource {
             };
             let (mut page, _) = read(self)?;
             let fits = |page: &Page, expected: u64| {
-                let want = (size as u64).min(expected.saturating_sub(offset));
+                let want = (page.asked as u64).min(expected.saturating_sub(offset));
                 page.items.len() as u64 == want
             };
             if !fits(&page, expected) {
@@ -681,7 +747,14 @@ impl TopdeskSource {
         parent: &Value,
     ) -> Result<Vec<Record>, DriverError> {
         let base = endpoint.path.replace("{parent}", &encode(&key_text(parent)));
-        let Paging::Offset { max, .. } = endpoint.paging else { unreachable!("child lists page by offset") };
+        if endpoint.name == "knowledgeTranslations" {
+            let items = self.translations(&base, parent)?;
+            return self.records(endpoint, items, fields, Some(parent));
+        }
+        let max = match endpoint.paging {
+            Paging::Offset { max, .. } | Paging::Seek { max, .. } => max,
+            Paging::Whole => usize::MAX,
+        };
         let mut items = self.every_page(endpoint, &base, max)?;
         if let Some((also, max)) = endpoint.also {
             let base = also.replace("{parent}", &encode(&key_text(parent)));
@@ -694,6 +767,30 @@ impl TopdeskSource {
         // Oldest first (TOPdesk lists the trail newest first), the server's order among equals.
         items.sort_by_cached_key(|item| item.get("entryDate").and_then(Json::as_str).and_then(parse_datetime));
         self.records(endpoint, items, fields, Some(parent))
+    }
+
+    /// An item's versions in its other languages (`availableTranslations` without its own), each
+    /// asked with `language=`, with the id `ITEM/LANGUAGE`.
+    fn translations(&mut self, base: &str, parent: &Value) -> Result<Vec<Json>, DriverError> {
+        let item = self.get(base, None).and_then(|reply| reply.json(base)).map_err(remote)?;
+        let own = lookup(&item, "translation.language").and_then(Json::as_str).unwrap_or_default().to_owned();
+        let languages: Vec<String> = lookup(&item, "availableTranslations")
+            .and_then(Json::as_array)
+            .map(|all| all.iter().filter_map(Json::as_str).filter(|l| *l != own).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let mut versions = Vec::new();
+        for language in languages {
+            let fields = "title,description,content,commentsForOperators,keywords";
+            let path = format!("{base}?language={}&fields={fields}", encode(&language));
+            let mut version = match self.get(&path, Some("application/x.topdesk-kb-ki-v1+json")) {
+                Ok(reply) => reply.json(&path).map_err(remote)?,
+                Err(TopdeskError::NotFound { .. }) => continue,
+                Err(error) => return Err(remote(error)),
+            };
+            version["id"] = Json::String(format!("{}/{language}", key_text(parent)));
+            versions.push(version);
+        }
+        Ok(versions)
     }
 
     /// Every item of a child list, page after page.
@@ -751,20 +848,25 @@ impl TopdeskSource {
     }
 }
 
+/// A timeout or a gateway giving up: a smaller page may pass.
+fn slow(error: &TopdeskError) -> bool {
+    matches!(error, TopdeskError::Timeout { .. } | TopdeskError::Busy { status: 502 | 504, .. })
+}
+
 fn decode(object: &str, cursor: &Cursor) -> Result<Position, DriverError> {
     Position::decode(&cursor.0).map_err(|reason| stale(object, cursor, reason))
 }
 
-/// The value at a dotted path; `None` when a key on the way is missing (null stops the walk as
-/// a present null).
+/// The value at a dotted path (a number picks an array item); `None` when a key on the way is
+/// missing or null (a simple change's `simple` is null on an extensive one, whose values sit
+/// elsewhere).
 pub(super) fn lookup<'a>(item: &'a Json, path: &str) -> Option<&'a Json> {
     let mut current = item;
     for key in path.split('.') {
-        match current {
-            Json::Object(map) => current = map.get(key)?,
-            Json::Null => return Some(current),
-            _ => return None,
-        }
+        current = match current {
+            Json::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+            other => other.as_object()?.get(key)?,
+        };
     }
     Some(current)
 }
@@ -914,6 +1016,21 @@ impl TopdeskSource {
                 }
                 Err(TopdeskError::NotFound { .. } | TopdeskError::Status { .. }) => {}
                 Err(error) => return Err(error),
+            }
+        }
+        if let Paging::Seek { max, .. } = self.shape(endpoint).1 {
+            // Offsets mean nothing to a seek list: count what reading it returns.
+            let mut count = 0;
+            let mut cursor: Option<Cursor> = None;
+            loop {
+                let batch = self.read(endpoint.name, &[], cursor.as_ref(), max).map_err(|error| {
+                    TopdeskError::Unexpected { path: endpoint.path.to_owned(), message: error.to_string() }
+                })?;
+                count += batch.records.len() as u64;
+                match batch.next {
+                    Some(next) => cursor = Some(next),
+                    None => return Ok(Some(count)),
+                }
             }
         }
         let mut extra: Vec<(&str, String)> = Vec::new();
