@@ -948,6 +948,11 @@ fn conversion_help(value: &Kind, field: &FieldSchema) -> Option<String> {
 fn attribute_type(kind: &Kind, allowed: &[FieldType]) -> Result<FieldType, String> {
     let wanted = match kind {
         Kind::Text => FieldType::Text,
+        Kind::Enum(enumeration) if allowed.contains(&FieldType::Enum) && enumeration.values.is_empty() => {
+            return Err("the schema lock lists no values for it, and Intercom creates a list attribute only with its \
+                        options: convert it with `to_text(…)`, or rediscover the lock with its values"
+                .to_owned());
+        }
         Kind::Enum(_) if allowed.contains(&FieldType::Enum) => FieldType::Enum,
         Kind::Enum(_) => FieldType::Text,
         Kind::Int => FieldType::Int,

@@ -95,6 +95,15 @@ pub trait Source {
     /// most once; unknown ids are left out.
     fn read_by_ids(&mut self, object: &str, fields: &[String], ids: &[Value]) -> Result<Vec<Record>, DriverError>;
 
+    /// Whether [`read_by_ids`](Self::read_by_ids) reads `object`'s records by their ids alone. A
+    /// source that lists some child records only under their parent (TOPdesk's progress trail)
+    /// says no for them; a caller that knows the parents reads those with
+    /// [`read_children`](Self::read_children) instead.
+    fn reads_by_id(&self, object: &str) -> bool {
+        let _ = object;
+        true
+    }
+
     /// Number of records of `object`, when cheap to know; `None` otherwise. For progress and
     /// estimates only, never for correctness.
     fn count(&mut self, object: &str) -> Result<Option<u64>, DriverError>;

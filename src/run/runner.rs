@@ -239,6 +239,35 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The records of object `index` with these ids, where `parents` are the source ids of their
+    /// parents (for a child object): read through the parents when the source cannot read that
+    /// object by id alone, else as [`by_ids`](Self::by_ids).
+    pub fn by_ids_under(
+        &self,
+        index: usize,
+        ids: &[String],
+        parents: &[String],
+        mut visit: impl FnMut(&Record, &Context<'_>),
+    ) -> Result<(), RunError> {
+        let object = &self.plan.objects[index];
+        if parents.is_empty() || self.with_source(|source| source.reads_by_id(&object.source)) {
+            return self.by_ids(index, ids, visit);
+        }
+        let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        for chunk in parents.chunks(PARENTS_PER_READ) {
+            let Some((records, cache)) = self.children_of(index, chunk)? else {
+                return self.by_ids(index, ids, visit);
+            };
+            let context = Context { plan: self.plan, cache: &cache };
+            for record in &records {
+                if crate::run::outgoing::id_text(&record.id).is_some_and(|id| wanted.contains(id.as_str())) {
+                    visit(record, &context);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The records of child object `index` that belong to these parents (source ids of its
     /// parent object), with the relations its expressions follow; `None` when the source cannot
     /// select by parent (then read the whole object). The source may apply the `where:`

@@ -104,7 +104,13 @@ pub async fn verify<D: Destination>(
         let ids: Vec<String> = rows.iter().map(|r| r.source_id.clone()).collect();
         let mut mapped: HashMap<String, Mapped> = HashMap::new();
         let mut files: HashMap<String, Vec<Attachment>> = HashMap::new();
-        reader.by_ids(index, &ids, |record, context| {
+        let parents: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.parent_source_id.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        reader.by_ids_under(index, &ids, &parents, |record, context| {
             if let Some(id) = id_text(&record.id) {
                 if let Some(block) = &object.attachments {
                     files.insert(id.clone(), attachments::collect(block, &record.values, context));

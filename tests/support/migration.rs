@@ -226,10 +226,15 @@ fn strip(value: &Value, names: &HashMap<String, String>, tags: &HashMap<String, 
 /// How many conversations carry each original ticket id, and how many contacts each email:
 /// every count must be one.
 pub fn duplicates(sandbox: &Sandbox) -> Vec<String> {
+    duplicates_by(sandbox, "original_ticket_id__c")
+}
+
+/// The same, with the conversation attribute that holds the source ticket's id.
+pub fn duplicates_by(sandbox: &Sandbox, ticket_attribute: &str) -> Vec<String> {
     let dump = sandbox.dump();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for conversation in dump["conversations"].as_array().into_iter().flatten() {
-        let id = &conversation["custom_attributes"]["original_ticket_id__c"];
+        let id = &conversation["custom_attributes"][ticket_attribute];
         *seen.entry(format!("conversation for ticket {id}")).or_default() += 1;
     }
     for contact in dump["contacts"].as_array().into_iter().flatten() {

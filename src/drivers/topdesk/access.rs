@@ -20,6 +20,7 @@ use super::model::{ENDPOINTS, Endpoint, endpoint};
 use super::paging::encode;
 use super::source::{TopdeskSource, lookup, remote};
 use crate::drivers::DriverError;
+use crate::run::value::Value;
 
 /// What the operator can do with one object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -146,6 +147,15 @@ impl TopdeskSource {
             },
             None => endpoint.path.to_owned(),
         };
+        if endpoint.name == "knowledgeTranslations" {
+            // Translations are the parent item asked again per language, not a list.
+            let item = known.first.iter().find(|(object, _)| *object == "knowledgeItems");
+            let item = item.map_or(Value::Null, |(_, id)| Value::text(id.as_str()));
+            return Ok(match self.translations(&base, &item) {
+                Ok(_) => AccessStatus::Readable { records: None },
+                Err(error) => AccessStatus::Failed { message: error.to_string() },
+            });
+        }
         let page = match self.page(endpoint, &base, None, &[], 0, 1) {
             Ok((page, _)) => page,
             Err(error) => return failure(error),

@@ -1,9 +1,11 @@
 //! `describe` for TOPdesk: the driver's objects as a schema lock, with the counts of the access
 //! check and the values of the reference lists (incident categories, subcategories, call and
 //! entry types, impacts, urgencies, priorities, processing statuses, closure codes; asset
-//! templates; knowledge base folders), each with the name TOPdesk shows.
+//! templates), each with the name TOPdesk shows. Knowledge base folders are an object of their own.
 //!
-//! A reference list that cannot be read leaves its field without values and adds a note; the
+//! Enumerations TOPdesk documents as fixed (an incident's line, change phases and statuses,
+//! reservation statuses) get those values. A reference list that cannot be read leaves its field
+//! without values and adds a note; the
 //! access report's lines are notes too, so `discover` prints what the operator may not read.
 
 use serde_json::Value as Json;
@@ -15,7 +17,7 @@ use crate::check::schema::{EnumValue, LOCK_VERSION, SchemaLock};
 use crate::drivers::DriverError;
 
 /// (object, field, list path, envelope) of every reference list.
-const LISTS: [(&str, &str, &str, Envelope); 11] = [
+const LISTS: &[(&str, &str, &str, Envelope)] = &[
     ("incidents", "callType", "/tas/api/incidents/call_types", Envelope::Array),
     ("incidents", "entryType", "/tas/api/incidents/entry_types", Envelope::Array),
     ("incidents", "category", "/tas/api/incidents/categories", Envelope::Array),
@@ -26,7 +28,50 @@ const LISTS: [(&str, &str, &str, Envelope); 11] = [
     ("incidents", "processingStatus", "/tas/api/incidents/statuses", Envelope::Array),
     ("incidents", "closureCode", "/tas/api/incidents/closure_codes", Envelope::Array),
     ("assets", "templateName", "/tas/api/assetmgmt/templates", Envelope::Grid),
-    ("knowledgeItems", "parent", "/services/knowledge-base-v1/folders", Envelope::ItemNext),
+];
+
+/// Values TOPdesk documents as fixed (no list endpoint): (object, field, values).
+const FIXED: &[(&str, &str, &[&str])] = &[
+    (
+        "incidents",
+        "status",
+        &["firstLine", "secondLine", "partial", "firstLineArchived", "secondLineArchived", "partialArchived"],
+    ),
+    ("changes", "changeType", &["simple", "extensive"]),
+    (
+        "changes",
+        "processingStatus",
+        &[
+            "prfc",
+            "rfc",
+            "rejected",
+            "extensive_notStarted",
+            "extensive_inProgress",
+            "extensive_done",
+            "extensive_evaluating",
+            "extensive_evaluated",
+            "extensive_closed",
+            "extensive_nogo",
+            "extensive_cancelled",
+            "simple_notStarted",
+            "simple_inProgress",
+            "simple_done",
+            "simple_closed",
+        ],
+    ),
+    ("changeActivities", "plannedChangePhase", &["rfc", "progress", "evaluation"]),
+    ("changeActivities", "activityType", &["normal", "authorization"]),
+    (
+        "changeActivities",
+        "processingStatus",
+        &["waiting", "ready_to_start", "in_progress", "finished", "skipped", "authorized", "rejected"],
+    ),
+    (
+        "reservations",
+        "status",
+        &["request", "rejectedRequest", "planned", "cancelled", "conflictingPlanned", "conflictingRequest"],
+    ),
+    ("knowledgeItems", "sspVisibility", &["NOT_VISIBLE", "VISIBLE", "VISIBLE_IN_PERIOD"]),
 ];
 
 impl TopdeskSource {
@@ -45,7 +90,7 @@ impl TopdeskSource {
                 self.notes.push(line);
             }
         }
-        for (object, field, path, envelope) in LISTS {
+        for &(object, field, path, envelope) in LISTS {
             let readable = report.iter().any(|m| m.object == object && m.status.records().is_some_and(|n| n > 0));
             if !readable {
                 continue;
@@ -61,6 +106,18 @@ impl TopdeskSource {
                     }
                 }
                 Err(error) => self.notes.push(format!("{object}.{field}: the values could not be read: {error}")),
+            }
+        }
+        for &(object, field, values) in FIXED {
+            if let Some(field) = objects.get_mut(object).and_then(|o| o.fields.get_mut(field)) {
+                field.values = values
+                    .iter()
+                    .map(|value| EnumValue {
+                        value: (*value).to_owned(),
+                        label: Some((*value).to_owned()),
+                        ..EnumValue::default()
+                    })
+                    .collect();
             }
         }
         debug_assert!(endpoint("incidents").is_some());

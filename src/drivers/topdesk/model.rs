@@ -12,7 +12,8 @@
 //! its own per record (`{id}` is the record's id), for values no list carries (an operator's
 //! groups). A path `=JSON` is the value TOPdesk means when it leaves the field out (`=false`).
 //!
-//! A type ending in `?` marks a free field (`optionalFields1_text1:text?`): TOPdesk shows an
+//! A type ending in `!` marks a column TOPdesk always fills (numbers, names), reported as
+//! required. A type ending in `?` marks a free field (`optionalFields1_text1:text?`): TOPdesk shows an
 //! unset one as `""` or `0`, indistinguishable from a value someone entered, so those read as null.
 //!
 //! Values are flattened by type: a relation keeps the referenced object's `id`, any other column
@@ -103,9 +104,11 @@ pub struct Column {
     pub paths: Vec<String>,
     /// A free field, whose `""` and `0` mean unset.
     pub free: bool,
+    /// Always filled by TOPdesk (`!`).
+    pub required: bool,
 }
 
-const INCIDENT_FIELDS: &str = "id number:text status:enum briefDescription request caller:rel=persons \
+const INCIDENT_FIELDS: &str = "id number:text! status:enum briefDescription request caller:rel=persons \
     caller_dynamicName caller_email callerBranch:rel=branches callType:enum entryType:enum category:enum \
     subcategory:enum impact:enum urgency:enum priority:enum operator:rel=operators \
     operatorGroup:rel=operatorgroups processingStatus:enum completed:bool completedDate:datetime closed:bool \
@@ -120,15 +123,16 @@ const INCIDENT_FIELDS: &str = "id number:text status:enum briefDescription reque
 // request entries no visibility: TOPdesk shows those as unflagged, visible and entered when made.
 const TRAIL_FIELDS: &str = "id incident:rel=incidents entryDate:datetime operator:rel=operators@operator|user \
     person:rel=persons memoText:html plainText invisibleForCaller:bool@invisibleForCaller|=false \
-    flag:int@flag|=0 fileName downloadUrl size:int title sender creationDate:datetime@creationDate|entryDate";
+    flag:int@flag|=0 fileName downloadUrl size:int title sender creationDate:datetime@creationDate|entryDate \
+    attachment_ids:rels=attachments";
 
-const ATTACHMENT_FIELDS: &str = "id incident:rel=incidents fileName downloadUrl size:int description \
+const ATTACHMENT_FIELDS: &str = "id incident:rel=incidents fileName:text! downloadUrl size:int description \
     invisibleForCaller:bool entryDate:datetime operator:rel=operators person:rel=persons contentType \
     content:binary";
 
 // `noEmail` is the driver's own flag (computed from `email`, see `source.rs`): a person without a
 // usable address is flagged rather than given a made-up one, and the spec decides what to do.
-const PERSON_FIELDS: &str = "id firstName surName dynamicName email noEmail:bool@=false phoneNumber mobileNumber jobTitle \
+const PERSON_FIELDS: &str = "id firstName surName:text! dynamicName email noEmail:bool@=false phoneNumber mobileNumber jobTitle \
     department:enum branch:rel=branches language:enum tasLoginName networkLoginName employeeNumber \
     hasSspAccess:bool archived:bool creationDate:datetime modificationDate:datetime";
 
@@ -137,27 +141,27 @@ const OPERATOR_FIELDS: &str = "id loginName dynamicName firstName surName email 
     firstLineCallOperator:bool secondLineCallOperator:bool changeCoordinator:bool knowledgeBaseManager:bool \
     archived:bool creationDate:datetime modificationDate:datetime";
 
-const GROUP_FIELDS: &str = "id groupName branch:rel=branches email@email|contact.email archived:bool creationDate:datetime \
+const GROUP_FIELDS: &str = "id groupName:text! branch:rel=branches email@email|contact.email archived:bool creationDate:datetime \
     modificationDate:datetime";
 
-const BRANCH_FIELDS: &str = "id name clientReferenceNumber timeZone:enum phone email city@city|address.city \
+const BRANCH_FIELDS: &str = "id name:text! clientReferenceNumber timeZone:enum phone email city@city|address.city \
     country@country|address.country branchType:enum headBranch:rel=branches archived:bool creationDate:datetime \
     modificationDate:datetime";
 
 // A simple change keeps its dates and assignee under `simple`; an extensive one has a
 // coordinator and phases (the progress phase's planned and actual end are its implementation).
-const CHANGE_FIELDS: &str = "id number briefDescription request:html changeType:enum processingStatus:enum \
+const CHANGE_FIELDS: &str = "id number:text! briefDescription request:html changeType:enum processingStatus:enum \
     requester:rel=persons assignee:rel=operators@assignee|simple.assignee|coordinator category:enum impact:enum \
     plannedImplementationDate:datetime@plannedImplementationDate|simple.plannedImplementationDate|phases.progress.plannedEndDate \
     implementationDate:datetime@implementationDate|simple.implementationDate|phases.progress.endDate \
     closedDate:datetime@closedDate|simple.closedDate|phases.evaluation.endDate creationDate:datetime \
     modificationDate:datetime@modificationDate|lastModificationDate";
 
-const ASSET_FIELDS: &str = "id name@name|text templateName:enum@templateName|type status:enum@status|@status \
+const ASSET_FIELDS: &str = "id name:text!@name|text templateName:enum@templateName|type status:enum@status|@status \
     serialNumber purchaseDate:date warrantyExpiry:date assignedPerson:rel=persons branch:rel=branches \
     archived:bool creationDate:datetime modificationDate:datetime";
 
-const KNOWLEDGE_FIELDS: &str = "id number parent:enum language:enum@language|translation.language \
+const KNOWLEDGE_FIELDS: &str = "id number:text! parent:rel=knowledgeFolders language:enum@language|translation.language \
     title@title|translation.content.title description:html@description|translation.content.description \
     content:html@content|translation.content.content \
     commentsForOperators@commentsForOperators|translation.content.commentsForOperators \
@@ -167,7 +171,7 @@ const KNOWLEDGE_FIELDS: &str = "id number parent:enum language:enum@language|tra
     sspVisibleUntil:datetime@sspVisibleUntil|visibility.sspVisibleUntil news:bool availableTranslations:texts \
     creationDate:datetime modificationDate:datetime";
 
-const CHANGE_ACTIVITY_FIELDS: &str = "id number briefDescription change:rel=changes plannedChangePhase:enum \
+const CHANGE_ACTIVITY_FIELDS: &str = "id number:text! briefDescription change:rel=changes plannedChangePhase:enum \
     activityType:enum processingStatus:enum assignee:rel=operators plannedStartDate:datetime \
     plannedFinalDate:datetime finalDate:datetime creationDate:datetime \
     modificationDate:datetime@modificationDate|lastModificationDate";
@@ -175,10 +179,10 @@ const CHANGE_ACTIVITY_FIELDS: &str = "id number briefDescription change:rel=chan
 // A link appears under both its assets; read under the parent, where it is a `child` link.
 const ASSET_LINK_FIELDS: &str = "id@linkId|id parent:rel=assets child:rel=assets@assetId";
 
-const LOCATION_FIELDS: &str = "id name roomNumber branch:rel=branches type:enum archived:bool \
+const LOCATION_FIELDS: &str = "id name:text! roomNumber branch:rel=branches type:enum archived:bool \
     creationDate:datetime modificationDate:datetime";
 
-const FOLDER_FIELDS: &str = "id name parent:rel=knowledgeFolders creationDate:datetime modificationDate:datetime";
+const FOLDER_FIELDS: &str = "id name:text! parent:rel=knowledgeFolders creationDate:datetime modificationDate:datetime";
 
 // One language version of an item other than its own, read with `language=`; TOPdesk gives a
 // translation no id of its own, so its id is `ITEM/LANGUAGE`.
@@ -187,13 +191,22 @@ const TRANSLATION_FIELDS: &str = "id item:rel=knowledgeItems language:enum@trans
     content:html@translation.content.content commentsForOperators@translation.content.commentsForOperators \
     keywords@translation.content.keywords";
 
-const OPERATIONAL_FIELDS: &str = "id number briefDescription type:enum status:enum operator:rel=operators \
+const OPERATIONAL_FIELDS: &str = "id number:text! briefDescription type:enum status:enum operator:rel=operators \
     operatorGroup:rel=operatorgroups plannedStartDate:datetime plannedEndDate:datetime resolved:bool \
     skipped:bool archived:bool creationDate:datetime modificationDate:datetime";
 
-const RESERVATION_FIELDS: &str = "id number briefDescription status:enum requester:rel=persons \
+const RESERVATION_FIELDS: &str = "id number:text! briefDescription status:enum requester:rel=persons \
     operator:rel=operators location:rel=locations@location|reservedFacilities.0.location numberOfPersons:int \
     plannedStartDate:datetime plannedEndDate:datetime archived:bool modificationDate:datetime";
+
+/// The knowledge base returns an item's content only when asked for it, on lists and single
+/// items alike.
+macro_rules! knowledge_fields {
+    () => {
+        "fields=id,number,parent,status,visibility,news,availableTranslations,archived,creationDate,\
+         modificationDate,title,description,content,commentsForOperators,keywords"
+    };
+}
 
 const ARRAY_START: Paging = Paging::Offset { start: "start", size: "page_size", max: 100 };
 
@@ -378,11 +391,11 @@ pub static ENDPOINTS: [Endpoint; 17] = [
         envelope: Envelope::ItemNext,
         paging: Paging::Offset { start: "start", size: "page_size", max: 1000 },
         accept: Some("application/x.topdesk-kb-ki-list-v1+json"),
-        extra: "fields=id,number,parent,status,visibility,news,availableTranslations,archived,creationDate,modificationDate,title,description,content,commentsForOperators,keywords",
+        extra: knowledge_fields!(),
         archived: None,
         fields_param: None,
         window: None,
-        detail: Some("/services/knowledge-base-v1/knowledgeItems/{id}"),
+        detail: Some(concat!("/services/knowledge-base-v1/knowledgeItems/{id}?", knowledge_fields!())),
         parent: None,
         count: None,
         legacy: None,
@@ -575,7 +588,9 @@ impl Endpoint {
                     field_type: column.field_type,
                     many: column.many,
                     target: column.target.map(str::to_owned),
-                    required: column.name == "id" || self.parent.is_some_and(|(_, link)| link == column.name),
+                    required: column.required
+                        || column.name == "id"
+                        || self.parent.is_some_and(|(_, link)| link == column.name),
                     ..FieldSchema::default()
                 };
                 (column.name.to_owned(), field)
@@ -594,6 +609,7 @@ pub fn columns(spec: &'static str) -> Vec<Column> {
 fn column(declaration: &'static str) -> Column {
     let (head, paths) = declaration.split_once('@').map_or((declaration, None), |(head, paths)| (head, Some(paths)));
     let (name, kind) = head.split_once(':').unwrap_or((head, "text"));
+    let (kind, required) = kind.strip_suffix('!').map_or((kind, false), |kind| (kind, true));
     let (kind, free) = kind.strip_suffix('?').map_or((kind, false), |kind| (kind, true));
     let (field_type, many, target) = match kind.split_once('=') {
         Some(("rel", target)) => (FieldType::Relation, false, Some(target)),
@@ -621,7 +637,7 @@ fn column(declaration: &'static str) -> Column {
             paths
         }
     };
-    Column { name, field_type, many, target, paths, free }
+    Column { name, field_type, many, target, paths, free, required }
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ const PARENTS_PER_BATCH: usize = 20;
 /// The smallest page a slow list is asked for after timeouts and gateway errors.
 pub const PAGE_FLOOR: usize = 10;
 
+/// The progress-trail column listing an entry's own file (its row in `attachments`).
+pub const ATTACHMENT_IDS: &str = "attachment_ids";
+
 /// The person column that flags a person without a usable e-mail address.
 pub const NO_EMAIL: &str = "noEmail";
 
@@ -71,7 +74,18 @@ pub struct TopdeskSource {
     detail_lacks: HashSet<(&'static str, &'static str)>,
     /// Page sizes lowered after slow answers, by object.
     page_caps: std::collections::HashMap<&'static str, usize>,
+    /// The incident of every file entry the progress trail listed: an attachment is listed and
+    /// downloaded under its incident only, so it is found by id through its entry.
+    file_entries: std::collections::HashMap<String, Value>,
     pub(super) notes: Vec<String>,
+}
+
+/// The largest page an endpoint accepts.
+fn largest_page(endpoint: &Endpoint) -> usize {
+    match endpoint.paging {
+        Paging::Offset { max, .. } | Paging::Seek { max, .. } => max,
+        Paging::Whole => usize::MAX,
+    }
 }
 
 pub(super) fn remote(error: TopdeskError) -> DriverError {
@@ -130,6 +144,7 @@ impl TopdeskSource {
             unwindowed: HashSet::new(),
             detail_lacks: HashSet::new(),
             page_caps: std::collections::HashMap::new(),
+            file_entries: std::collections::HashMap::new(),
             notes,
         })
     }
@@ -359,6 +374,12 @@ impl TopdeskSource {
                     } else {
                         content_type.as_deref().map_or(Value::Null, Value::text)
                     }
+                }
+                // A file entry is its own attachment (the same id): the relation the spec's
+                // `attachments:` follows.
+                ("progresstrail", ATTACHMENT_IDS) => {
+                    let file = lookup(item, "fileName").and_then(Json::as_str).is_some_and(|name| !name.is_empty());
+                    Value::List(if file { vec![id.clone()] } else { Vec::new() }.into())
                 }
                 ("persons", NO_EMAIL) => {
                     let email = lookup(item, "email").and_then(Json::as_str).unwrap_or_default();
@@ -751,11 +772,7 @@ impl TopdeskSource {
             let items = self.translations(&base, parent)?;
             return self.records(endpoint, items, fields, Some(parent));
         }
-        let max = match endpoint.paging {
-            Paging::Offset { max, .. } | Paging::Seek { max, .. } => max,
-            Paging::Whole => usize::MAX,
-        };
-        let mut items = self.every_page(endpoint, &base, max)?;
+        let mut items = self.every_page(endpoint, &base, largest_page(endpoint))?;
         if let Some((also, max)) = endpoint.also {
             let base = also.replace("{parent}", &encode(&key_text(parent)));
             let known: HashSet<String> = items.iter().filter_map(|item| Some(item.get("id")?.to_string())).collect();
@@ -766,12 +783,52 @@ impl TopdeskSource {
         }
         // Oldest first (TOPdesk lists the trail newest first), the server's order among equals.
         items.sort_by_cached_key(|item| item.get("entryDate").and_then(Json::as_str).and_then(parse_datetime));
+        if endpoint.name == "progresstrail" {
+            for item in &items {
+                if let (Some(id), Some(_)) = (lookup(item, "id").and_then(Json::as_str), lookup(item, "fileName")) {
+                    self.file_entries.insert(id.to_owned(), parent.clone());
+                }
+            }
+        }
         self.records(endpoint, items, fields, Some(parent))
+    }
+
+    /// Attachments by id: each incident's list read once for the files of its trail entries
+    /// asked for, and only those downloaded.
+    fn attachments_by_ids(
+        &mut self,
+        endpoint: &'static Endpoint,
+        fields: &[String],
+        ids: &[Value],
+    ) -> Result<Vec<Record>, DriverError> {
+        let mut wanted: std::collections::BTreeMap<String, (Value, HashSet<String>)> = Default::default();
+        for id in ids {
+            let key = key_text(id);
+            let incident = self.file_entries.get(&key).cloned().ok_or_else(|| DriverError::Remote {
+                system: "topdesk".to_owned(),
+                message: format!(
+                    "attachment {key}: its incident is not known; an attachment is read through the progress-trail \
+                     entry that lists it (`progresstrail.{ATTACHMENT_IDS}`)"
+                ),
+            })?;
+            wanted.entry(key_text(&incident)).or_insert_with(|| (incident, HashSet::new())).1.insert(key);
+        }
+        let mut records = Vec::new();
+        for (incident, (parent, keys)) in wanted {
+            let base = endpoint.path.replace("{parent}", &encode(&incident));
+            let items: Vec<Json> = self
+                .every_page(endpoint, &base, largest_page(endpoint))?
+                .into_iter()
+                .filter(|item| lookup(item, "id").and_then(Json::as_str).is_some_and(|id| keys.contains(id)))
+                .collect();
+            records.extend(self.records(endpoint, items, fields, Some(&parent))?);
+        }
+        Ok(records)
     }
 
     /// An item's versions in its other languages (`availableTranslations` without its own), each
     /// asked with `language=`, with the id `ITEM/LANGUAGE`.
-    fn translations(&mut self, base: &str, parent: &Value) -> Result<Vec<Json>, DriverError> {
+    pub(super) fn translations(&mut self, base: &str, parent: &Value) -> Result<Vec<Json>, DriverError> {
         let item = self.get(base, None).and_then(|reply| reply.json(base)).map_err(remote)?;
         let own = lookup(&item, "translation.language").and_then(Json::as_str).unwrap_or_default().to_owned();
         let languages: Vec<String> = lookup(&item, "availableTranslations")
@@ -940,8 +997,28 @@ impl Source for TopdeskSource {
         }
     }
 
+    /// Child objects have no single-record endpoint (attachments are found through the trail
+    /// entries read before them).
+    fn reads_by_id(&self, object: &str) -> bool {
+        endpoint(object).is_none_or(|e| e.detail.is_some() || e.parent.is_none() || e.name == "attachments")
+    }
+
     fn read_by_ids(&mut self, object: &str, fields: &[String], ids: &[Value]) -> Result<Vec<Record>, DriverError> {
         let endpoint = endpoint(object).ok_or_else(|| unknown(object))?;
+        if endpoint.name == "attachments" {
+            return self.attachments_by_ids(endpoint, fields, ids);
+        }
+        if endpoint.detail.is_none() && endpoint.parent.is_none() {
+            // A short list with no single-record endpoint (locations, knowledge folders): the
+            // whole list, kept to the ids asked for.
+            let keys: HashSet<String> = ids.iter().map(key_text).collect();
+            let items: Vec<Json> = self
+                .every_page(endpoint, endpoint.path, largest_page(endpoint))?
+                .into_iter()
+                .filter(|item| lookup(item, "id").and_then(Json::as_str).is_some_and(|id| keys.contains(id)))
+                .collect();
+            return self.records(endpoint, items, fields, None);
+        }
         let Some(detail) = endpoint.detail else {
             return Err(DriverError::Remote {
                 system: "topdesk".to_owned(),
