@@ -320,11 +320,23 @@ fn every_object_row_of_the_topdesk_pair_lands_in_intercom() {
         assert_eq!(found["custom_attributes"]["brief_description"], change["briefDescription"]);
         assert_eq!(found["custom_attributes"]["processing_status"], change["processingStatus"]);
     }
-    for (id, asset) in by_id(data, "assets") {
+    let assets = by_id(data, "assets");
+    let links = records(data, "assetLinks");
+    let mut with_parent = 0;
+    for (id, asset) in &assets {
         let found = instance("Asset", &asset["name"]);
         assert_eq!(found["custom_attributes"]["topdesk_id"], json!(id));
         assert_eq!(found["custom_attributes"]["template"], asset["templateName"]);
+        // Its parents by name (in id order), as the links say; a cycle does not loop.
+        let mut parents: Vec<&str> =
+            links.iter().filter(|l| l["child"] == json!(id)).map(|l| l["parent"].as_str().unwrap()).collect();
+        parents.sort_unstable();
+        let names: Vec<&str> = parents.iter().map(|p| assets[*p]["name"].as_str().unwrap()).collect();
+        let want = if names.is_empty() { Value::Null } else { json!(names.join(", ")) };
+        assert_eq!(found["custom_attributes"]["parent"], want, "parent of asset {}", asset["name"]);
+        with_parent += usize::from(!names.is_empty());
     }
+    assert!(with_parent > 0, "some assets have a parent");
     for (id, activity) in by_id(data, "operationalActivities") {
         let found = instance("ProcessDefinition", &activity["number"]);
         assert_eq!(found["custom_attributes"]["topdesk_id"], json!(id));

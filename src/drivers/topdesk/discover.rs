@@ -10,6 +10,7 @@
 
 use serde_json::Value as Json;
 
+use super::access::AccessStatus;
 use super::model::{ENDPOINTS, endpoint};
 use super::paging::{Envelope, Page};
 use super::source::TopdeskSource;
@@ -107,6 +108,10 @@ impl TopdeskSource {
                 }
                 Err(error) => self.notes.push(format!("{object}.{field}: the values could not be read: {error}")),
             }
+        }
+        // Cycles in the asset links are worth knowing before a run: resolving them notes each.
+        if report.iter().any(|m| m.object == "assetLinks" && matches!(m.status, AccessStatus::Readable { .. })) {
+            self.asset_hierarchy()?;
         }
         for &(object, field, values) in FIXED {
             if let Some(field) = objects.get_mut(object).and_then(|o| o.fields.get_mut(field)) {

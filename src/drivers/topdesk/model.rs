@@ -157,9 +157,11 @@ const CHANGE_FIELDS: &str = "id number:text! briefDescription request:html chang
     closedDate:datetime@closedDate|simple.closedDate|phases.evaluation.endDate creationDate:datetime \
     modificationDate:datetime@modificationDate|lastModificationDate";
 
+// `parents` and `ancestors` are the driver's own (see `source.rs`): the asset links resolved, with
+// cycles stopped.
 const ASSET_FIELDS: &str = "id name:text!@name|text templateName:enum@templateName|type status:enum@status|@status \
     serialNumber purchaseDate:date warrantyExpiry:date assignedPerson:rel=persons branch:rel=branches \
-    archived:bool creationDate:datetime modificationDate:datetime";
+    archived:bool creationDate:datetime modificationDate:datetime parents:rels=assets ancestors:rels=assets";
 
 const KNOWLEDGE_FIELDS: &str = "id number:text! parent:rel=knowledgeFolders language:enum@language|translation.language \
     title@title|translation.content.title description:html@description|translation.content.description \

@@ -77,6 +77,8 @@ pub struct TopdeskSource {
     /// The incident of every file entry the progress trail listed: an attachment is listed and
     /// downloaded under its incident only, so it is found by id through its entry.
     file_entries: std::collections::HashMap<String, Value>,
+    /// The assets' links, resolved once when a spec reads `parents` or `ancestors`.
+    hierarchy: Option<std::sync::Arc<super::hierarchy::AssetHierarchy>>,
     pub(super) notes: Vec<String>,
 }
 
@@ -145,6 +147,7 @@ impl TopdeskSource {
             detail_lacks: HashSet::new(),
             page_caps: std::collections::HashMap::new(),
             file_entries: std::collections::HashMap::new(),
+            hierarchy: None,
             notes,
         })
     }
@@ -380,6 +383,25 @@ impl TopdeskSource {
                 ("progresstrail", ATTACHMENT_IDS) => {
                     let file = lookup(item, "fileName").and_then(Json::as_str).is_some_and(|name| !name.is_empty());
                     Value::List(if file { vec![id.clone()] } else { Vec::new() }.into())
+                }
+                // The links resolved: direct parents, and every ancestor nearest first (a cycle
+                // stops the walk and is noted once).
+                ("assets", "parents" | "ancestors") => {
+                    let hierarchy = match &self.hierarchy {
+                        Some(hierarchy) => hierarchy.clone(),
+                        None => {
+                            let hierarchy = std::sync::Arc::new(self.asset_hierarchy()?);
+                            self.hierarchy = Some(hierarchy.clone());
+                            hierarchy
+                        }
+                    };
+                    let key = key_text(&id);
+                    let ids: Vec<Value> = if field == "parents" {
+                        hierarchy.parents.get(&key).into_iter().flatten().map(|p| Value::text(p.as_str())).collect()
+                    } else {
+                        hierarchy.ancestors(&key).into_iter().map(Value::text).collect()
+                    };
+                    Value::List(ids.into())
                 }
                 ("persons", NO_EMAIL) => {
                     let email = lookup(item, "email").and_then(Json::as_str).unwrap_or_default();
