@@ -393,6 +393,25 @@ fn every_object_row_of_the_topdesk_pair_lands_in_intercom() {
         assert!(!article["body"].as_str().unwrap_or_default().contains("<script"), "sanitized");
     }
 
+    // --- The inventory: the spec's sections, what the operator may read, what the API misses.
+    let inventory = migration.cutover(&["inventory", "--format", "json"]);
+    assert_eq!(inventory.status.code(), Some(0), "{}", show(&inventory));
+    let inventory: Value = serde_json::from_slice(&inventory.stdout).expect("inventory JSON");
+    let translations = records(data, "knowledgeTranslations").len();
+    let section = |key: &str| inventory["sections"].as_array().unwrap().iter().find(|s| s["key"] == key).cloned();
+    assert_eq!(section("knowledge_translations").unwrap()["rows"].as_array().unwrap().len(), translations);
+    assert_eq!(section("asset_links").unwrap()["rows"].as_array().unwrap().len(), links.len());
+    let document = |key: &str| inventory["documents"].as_array().unwrap().iter().find(|d| d["key"] == key).cloned();
+    let access = document("module_access").expect("the access table");
+    let incidents_row = access["rows"].as_array().unwrap().iter().find(|r| r[0] == "incidents").unwrap().clone();
+    assert_eq!(incidents_row, json!(["incidents", "readable", incidents.len().to_string()]));
+    let missing = document("not_in_the_api").expect("what the API does not reach");
+    let areas: Vec<&str> = missing["rows"].as_array().unwrap().iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert!(
+        areas.iter().any(|a| a.starts_with("Known errors"))
+            && areas.iter().any(|a| a.starts_with("Events and actions"))
+    );
+
     // --- Verify, a second run that changes nothing, rollback.
     let verify = migration.cutover(&["verify", "--sample", "1000"]);
     assert_eq!(verify.status.code(), Some(0), "{}", show(&verify));
@@ -414,4 +433,29 @@ fn every_object_row_of_the_topdesk_pair_lands_in_intercom() {
         assert_eq!(left[key], json!([]), "{key} left after rollback");
     }
     drop(topdesk);
+}
+
+/// `discover` says per object what the operator may read: a forbidden module and an unlicensed
+/// one are named as such (never reported as empty), and the lock still describes every object.
+#[test]
+fn discover_reports_module_access() {
+    use cutover::sandbox::topdesk::{Access, Module, UnlicensedAnswer};
+    let data = dataset("topdesk-access", 20, 2);
+    let config = TopdeskConfig::new(data.to_path_buf(), LOGIN, PASSWORD)
+        .with_access(Module::Changes, Access::Forbidden)
+        .with_access(Module::Reservations, Access::Unlicensed(UnlicensedAnswer::NotFound));
+    let topdesk = Served::serve(config);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let sandbox = runtime.block_on(workspace(data));
+    let migration = Migration::new(&topdesk, &sandbox);
+    let discover = migration.cutover(&["discover", "-o", "found.lock.yaml"]);
+    assert_eq!(discover.status.code(), Some(0), "{}", show(&discover));
+    let notes = String::from_utf8_lossy(&discover.stderr);
+    assert!(notes.contains("changes: forbidden (403)"), "{notes}");
+    assert!(notes.contains("reservations: unlicensed/not available (404)"), "{notes}");
+    let incidents = records(data, "incidents").len();
+    assert!(notes.contains(&format!("incidents: readable with {incidents} records")), "{notes}");
+    let lock = std::fs::read_to_string(migration.dir.path().join("found.lock.yaml")).unwrap();
+    assert!(lock.contains("# note: changes: forbidden (403)") && lock.contains("\n  reservations:\n"), "{lock}");
+    assert!(!lock.contains(PASSWORD) && !notes.contains(PASSWORD), "the password stays out");
 }
