@@ -154,14 +154,7 @@ impl SandboxCommand {
 
 impl IntercomSandbox {
     fn run(self) -> ExitCode {
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
-                return ExitCode::from(COULD_NOT_RUN);
-            }
-        };
-        let config = SandboxConfig {
+        let mut config = SandboxConfig {
             token: self.token,
             rate_limit: self.rate,
             window: Duration::from_secs(self.window.max(1)),
@@ -169,7 +162,6 @@ impl IntercomSandbox {
             faults: FaultConfig { rate: self.faults, ..FaultConfig::default() },
             ..SandboxConfig::default()
         };
-        let mut config = config;
         for teammate in &self.teammates {
             let (email, name) = teammate.split_once('=').unwrap_or((teammate, teammate));
             config.admins.push((email.trim().to_owned(), name.trim().to_owned()));
@@ -180,36 +172,97 @@ impl IntercomSandbox {
         if !self.custom_objects.is_empty() {
             config.custom_object_types = self.custom_objects.clone();
         }
-        runtime.block_on(async move {
-            let sandbox = match Sandbox::start_on(config, self.port).await {
-                Ok(sandbox) => sandbox,
-                Err(error) => {
-                    let message = format!("error: cannot listen on 127.0.0.1:{}: {error}\n", self.port);
-                    let _ = emit(Stream::Stderr, &message);
-                    return ExitCode::from(COULD_NOT_RUN);
-                }
-            };
-            let url = sandbox.base_url();
-            let note = format!("Intercom sandbox (API 2.16) listening on {url}; Ctrl-C stops it.\n");
-            if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
-                sandbox.shutdown().await;
-                return code;
-            }
-            let stopped = tokio::signal::ctrl_c().await;
-            let handled = sandbox.requests().len();
-            sandbox.shutdown().await;
-            match stopped {
-                Ok(()) => {
-                    let _ = emit(Stream::Stderr, &format!("Stopped after {handled} requests.\n"));
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    let _ = emit(Stream::Stderr, &format!("error: cannot wait for Ctrl-C: {error}\n"));
-                    ExitCode::from(COULD_NOT_RUN)
-                }
-            }
-        })
+        serve("Intercom sandbox (API 2.16)", self.port, || Sandbox::start_on(config, self.port))
     }
+}
+
+/// What `serve` needs of a running emulator.
+trait Running {
+    fn base_url(&self) -> String;
+    /// Requests answered so far, where the emulator counts them.
+    fn handled(&self) -> Option<usize>;
+    fn stop(self) -> impl std::future::Future<Output = ()>;
+}
+
+impl Running for Sandbox {
+    fn base_url(&self) -> String {
+        Sandbox::base_url(self)
+    }
+    fn handled(&self) -> Option<usize> {
+        Some(self.requests().len())
+    }
+    async fn stop(self) {
+        self.shutdown().await;
+    }
+}
+
+impl Running for OdooServer {
+    fn base_url(&self) -> String {
+        OdooServer::base_url(self)
+    }
+    fn handled(&self) -> Option<usize> {
+        None
+    }
+    async fn stop(self) {
+        self.shutdown().await;
+    }
+}
+
+impl Running for TopdeskServer {
+    fn base_url(&self) -> String {
+        TopdeskServer::base_url(self)
+    }
+    fn handled(&self) -> Option<usize> {
+        Some(self.requests().len())
+    }
+    async fn stop(self) {
+        self.shutdown().await;
+    }
+}
+
+/// Start an emulator on 127.0.0.1:`port` on a runtime of its own, print its URL on stdout (and
+/// `what` is listening on stderr), and serve until Ctrl-C.
+fn serve<R: Running, F: std::future::Future<Output = std::io::Result<R>>>(
+    what: &str,
+    port: u16,
+    start: impl FnOnce() -> F,
+) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
+            return ExitCode::from(COULD_NOT_RUN);
+        }
+    };
+    runtime.block_on(async move {
+        let running = match start().await {
+            Ok(running) => running,
+            Err(error) => {
+                let _ = emit(Stream::Stderr, &format!("error: cannot listen on 127.0.0.1:{port}: {error}\n"));
+                return ExitCode::from(COULD_NOT_RUN);
+            }
+        };
+        let url = running.base_url();
+        let note = format!("{what} listening on {url}; Ctrl-C stops it.\n");
+        if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
+            running.stop().await;
+            return code;
+        }
+        let stopped = tokio::signal::ctrl_c().await;
+        let handled = running.handled();
+        running.stop().await;
+        match (stopped, handled) {
+            (Ok(()), Some(handled)) => {
+                let _ = emit(Stream::Stderr, &format!("Stopped after {handled} requests.\n"));
+                ExitCode::SUCCESS
+            }
+            (Ok(()), None) => ExitCode::SUCCESS,
+            (Err(error), _) => {
+                let _ = emit(Stream::Stderr, &format!("error: cannot wait for Ctrl-C: {error}\n"));
+                ExitCode::from(COULD_NOT_RUN)
+            }
+        }
+    })
 }
 
 impl OdooSandbox {
@@ -241,32 +294,8 @@ impl OdooSandbox {
                 return ExitCode::from(COULD_NOT_RUN);
             }
         };
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
-                return ExitCode::from(COULD_NOT_RUN);
-            }
-        };
-        runtime.block_on(async move {
-            let server = match OdooServer::start(emulator, self.port).await {
-                Ok(server) => server,
-                Err(error) => {
-                    let _ =
-                        emit(Stream::Stderr, &format!("error: cannot listen on 127.0.0.1:{}: {error}\n", self.port));
-                    return ExitCode::from(COULD_NOT_RUN);
-                }
-            };
-            let url = server.base_url();
-            let note = format!("Odoo {} emulator (XML-RPC) listening on {url}; Ctrl-C stops it.\n", self.odoo_version);
-            if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
-                server.shutdown().await;
-                return code;
-            }
-            let _ = tokio::signal::ctrl_c().await;
-            server.shutdown().await;
-            ExitCode::SUCCESS
-        })
+        let what = format!("Odoo {} emulator (XML-RPC)", self.odoo_version);
+        serve(&what, self.port, || OdooServer::start(emulator, self.port))
     }
 }
 
@@ -294,34 +323,7 @@ impl TopdeskSandbox {
                 return ExitCode::from(COULD_NOT_RUN);
             }
         };
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                let _ = emit(Stream::Stderr, &format!("error: cannot start the async runtime: {error}\n"));
-                return ExitCode::from(COULD_NOT_RUN);
-            }
-        };
-        runtime.block_on(async move {
-            let server = match TopdeskServer::start(emulator, self.port).await {
-                Ok(server) => server,
-                Err(error) => {
-                    let _ =
-                        emit(Stream::Stderr, &format!("error: cannot listen on 127.0.0.1:{}: {error}\n", self.port));
-                    return ExitCode::from(COULD_NOT_RUN);
-                }
-            };
-            let url = server.base_url();
-            let note = format!("TOPdesk emulator (REST) listening on {url}; Ctrl-C stops it.\n");
-            if let Err(code) = emit(Stream::Stdout, &format!("{url}\n")).and_then(|()| emit(Stream::Stderr, &note)) {
-                server.shutdown().await;
-                return code;
-            }
-            let _ = tokio::signal::ctrl_c().await;
-            let handled = server.requests().len();
-            server.shutdown().await;
-            let _ = emit(Stream::Stderr, &format!("Stopped after {handled} requests.\n"));
-            ExitCode::SUCCESS
-        })
+        serve("TOPdesk emulator (REST)", self.port, || TopdeskServer::start(emulator, self.port))
     }
 }
 

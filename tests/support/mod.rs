@@ -34,6 +34,31 @@ pub fn cutover_at_root(args: &[&str], env: &[(&str, &str)]) -> (i32, String, Str
         String::from_utf8(output.stderr).expect("utf-8 stderr"),
     )
 }
+/// The generated helpdesk `name` of `platform` (`tickets` tickets, `seed`), generated on first use
+/// in a directory of this process and shared by every test that asks for the same name.
+pub fn generated(
+    platform: cutover::generate::Platform,
+    name: &str,
+    tickets: u64,
+    seed: u64,
+) -> &'static std::path::Path {
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::sync::Mutex;
+    static MADE: Mutex<Option<HashMap<String, &'static Path>>> = Mutex::new(None);
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let made = made.get_or_insert_with(HashMap::new);
+    if let Some(dir) = made.get(name) {
+        return dir;
+    }
+    let dir = std::env::temp_dir().join(format!("cutover-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the data directory");
+    cutover::generate::generate(platform, tickets, seed, &dir).expect("generate the helpdesk");
+    let dir: &'static Path = Box::leak(dir.into_boxed_path());
+    made.insert(name.to_owned(), dir);
+    dir
+}
+
 pub mod migration;
 pub mod odoo;
 pub mod otrs;

@@ -2,28 +2,15 @@
 //! generated once per process, and a server on a runtime of its own, so a driver's blocking
 //! calls never starve it. [`Served::get`] sends one authenticated request with reqwest.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
-use cutover::generate::{Platform, generate};
+use cutover::generate::Platform;
 use cutover::sandbox::topdesk::{LoggedRequest, TopdeskConfig, TopdeskEmulator, TopdeskServer};
 
 /// The TOPdesk dataset `name` (`tickets` tickets, `seed`), generated on first use in a directory
 /// of this process.
 pub fn dataset(name: &str, tickets: u64, seed: u64) -> &'static Path {
-    static MADE: Mutex<Option<HashMap<String, &'static Path>>> = Mutex::new(None);
-    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let made = made.get_or_insert_with(HashMap::new);
-    if let Some(dir) = made.get(name) {
-        return dir;
-    }
-    let dir: PathBuf = std::env::temp_dir().join(format!("cutover-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create the data directory");
-    generate(Platform::Topdesk, tickets, seed, &dir).expect("generate TOPdesk data");
-    let dir: &'static Path = Box::leak(dir.into_boxed_path());
-    made.insert(name.to_owned(), dir);
-    dir
+    super::generated(Platform::Topdesk, name, tickets, seed)
 }
 
 /// The rows of a table in a generated directory.
