@@ -21,6 +21,7 @@ pub mod drivers;
 pub mod expr;
 pub mod generate;
 pub mod plan;
+pub mod propose;
 pub mod report;
 pub mod run;
 pub mod sandbox;
