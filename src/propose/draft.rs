@@ -189,6 +189,9 @@ impl Draft {
         }
         text.push_str("\nobjects:\n");
         for (index, object) in self.objects.iter().enumerate() {
+            if object.overlay && object.decide.is_empty() && object.fields.iter().all(|f| f.ranked.is_empty()) {
+                continue;
+            }
             let slot = parts.len();
             parts.push((text.len()..text.len(), Part::Object(index)));
             object.render(index, &mut text, &mut parts);

@@ -70,13 +70,25 @@ pub fn reads(expr: &str, object: &ObjectSchema) -> Vec<String> {
 }
 
 /// Name likeness of a destination field and a source field, with the shared concepts.
-fn likeness(destination: &str, label: Option<&str>, source: &str, source_label: Option<&str>) -> (f64, Vec<String>) {
+fn likeness(
+    owner: &str,
+    destination: &str,
+    label: Option<&str>,
+    source: &str,
+    source_label: Option<&str>,
+) -> (f64, Vec<String>) {
     if destination.eq_ignore_ascii_case(source) {
         return (1.0, vec!["the same name".to_owned()]);
     }
-    let mut wanted = concepts(destination);
-    wanted.extend(concepts(hints(destination)));
-    let by_name = overlap(&wanted, &concepts(source));
+    // A field known by other words (`from` is the customer) is compared by those.
+    let wanted = if hints(destination).is_empty() { concepts(destination) } else { concepts(hints(destination)) };
+    // A ticket's `ticket_description` is its description: the owner's own name says nothing.
+    let own = concepts(owner);
+    let mut theirs = concepts(source);
+    if theirs.len() > 1 {
+        theirs.retain(|c| !own.contains(c));
+    }
+    let by_name = overlap(&wanted, &theirs);
     let by_label = match (label, source_label) {
         (Some(label), Some(source_label)) => overlap(&concepts(label), &concepts(source_label)),
         _ => (0.0, Vec::new()),
@@ -93,7 +105,8 @@ pub fn guesses(context: &Context, destination: &str, field: &FieldSchema) -> Vec
     let (owner, object) = context.object;
     let mut out = Vec::new();
     for (name, source) in &object.fields {
-        let (mut like, mut shared) = likeness(destination, field.label.as_deref(), name, source.label.as_deref());
+        let (mut like, mut shared) =
+            likeness(owner, destination, field.label.as_deref(), name, source.label.as_deref());
         let Some((expr, fit, how)) = shape(context, name, source, field) else {
             continue;
         };
@@ -101,7 +114,8 @@ pub fn guesses(context: &Context, destination: &str, field: &FieldSchema) -> Vec
         if field.field_type == FieldType::Ref && like < 0.5 {
             (like, shared) = (0.5, vec!["points to what the field takes".to_owned()]);
         }
-        let score = like * fit;
+        // The type fit only shades the score: a conversion is cheap, a wrong name is not.
+        let score = like * (0.8 + 0.2 * fit);
         if score <= 0.0 {
             continue;
         }
@@ -238,6 +252,8 @@ pub fn custom_attribute(
     let (expr, as_type) = match source.field_type {
         FieldType::Html => (format!("html_to_text({name})"), FieldType::Text),
         FieldType::Enum if !allowed.contains(&FieldType::Enum) => (name.to_owned(), FieldType::Text),
+        // Conversations keep dates as date-times.
+        FieldType::Date if !allowed.contains(&FieldType::Date) => (name.to_owned(), FieldType::Datetime),
         other => (name.to_owned(), other),
     };
     if !allowed.contains(&as_type) {
@@ -249,7 +265,7 @@ pub fn custom_attribute(
         .filter(|(_, attribute)| attribute.field_type == as_type)
         .filter_map(|(attribute, schema)| {
             let short = attribute.trim_start_matches("custom_attributes.");
-            let (like, _) = likeness(short, schema.label.as_deref(), name, source.label.as_deref());
+            let (like, _) = likeness("", short, schema.label.as_deref(), name, source.label.as_deref());
             (like >= 0.8).then(|| (attribute.clone(), like))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1));

@@ -340,10 +340,9 @@ fn overlay(
     mapped: &BTreeMap<String, (String, String)>,
 ) {
     draft.extends = Some(base.path.clone());
-    if base.previous.is_some() {
-        draft.endpoints =
-            vec![String::new(), "source:".to_owned(), format!("  schema: {}", draft::scalar(&inputs.source_path))];
-    }
+    // The overlay is checked against the lock it was proposed from, not the base's.
+    draft.endpoints =
+        vec![String::new(), "source:".to_owned(), format!("  schema: {}", draft::scalar(&inputs.source_path))];
     let mut base_mapped = mapped.clone();
     for (name, object) in base.spec.objects.iter() {
         base_mapped.insert(object.from.value.clone(), (name.value.clone(), object.to.value.clone()));
@@ -357,6 +356,16 @@ fn overlay(
             continue;
         };
         let covered = covered_fields(object, schema, base.previous.and_then(|p| p.object(&object.from.value)));
+        // `--extends`: the customer's own fields the base leaves alone; `--update`: whatever is new.
+        let eligible: BTreeSet<String> = schema
+            .fields
+            .iter()
+            .filter(|(name, field)| {
+                !covered.contains(*name) && (base.previous.is_some() || fields::is_custom(name, field))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        let covered: BTreeSet<String> = schema.fields.keys().filter(|f| !eligible.contains(*f)).cloned().collect();
         let chosen = objects::Chosen {
             source: object.from.value.clone(),
             name: name.value.clone(),
@@ -368,13 +377,11 @@ fn overlay(
         let mut proposal = object_draft(inputs, &chosen, schema, &base_mapped, &covered);
         proposal.overlay = true;
         proposal.rules.clear();
-        proposal.fields.retain(|f| !object.fields.contains_key(&f.destination));
-        proposal.decide = schema
-            .fields
-            .iter()
-            .filter(|(field, _)| !covered.contains(*field))
-            .map(|(field, f)| (field.clone(), decision_note(f)))
-            .collect();
+        for guesses in &mut proposal.fields {
+            guesses.ranked.retain(|g| !g.reads.is_empty());
+        }
+        proposal.fields.retain(|f| !f.ranked.is_empty() && !object.fields.contains_key(&f.destination));
+        proposal.decide = eligible.iter().map(|field| (field.clone(), decision_note(&schema.fields[field]))).collect();
         let tables: Vec<&str> = base.spec.tables.iter().flat_map(|(_, t)| t.keys().map(|k| k.value.as_str())).collect();
         proposal.decide.extend(new_values(
             object,
@@ -395,15 +402,12 @@ fn overlay(
 }
 
 /// The fields a base mapping covers: every field its expressions read or its `each:` globs
-/// match; for `--update`, every field the previous lock already had.
+/// match (left out by `except:` or not); for `--update`, also every field the previous lock had.
 fn covered_fields(
     object: &crate::spec::model::ObjectSpec,
     schema: &ObjectSchema,
     previous: Option<&ObjectSchema>,
 ) -> BTreeSet<String> {
-    if let Some(previous) = previous {
-        return schema.fields.keys().filter(|f| previous.fields.contains_key(*f)).cloned().collect();
-    }
     let mut texts: Vec<&str> = object.fields.iter().map(|(_, t)| t.text.as_str()).collect();
     texts.extend(
         object.filter.iter().chain(&object.key).chain(&object.match_key).chain(&object.order).map(|t| t.text.as_str()),
@@ -411,11 +415,12 @@ fn covered_fields(
     texts.extend(object.flag.iter().map(|f| f.when.text.as_str()));
     let mut covered: BTreeSet<String> = texts.iter().flat_map(|t| fields::reads(t, schema)).collect();
     for rule in &object.each {
-        for name in schema.fields.keys() {
-            if crate::check::object::glob(&rule.fields.value, name) && !rule.except.iter().any(|e| e.value == *name) {
-                covered.insert(name.clone());
-            }
-        }
+        // A field the rule leaves out (`except:`) is a decision the base already made.
+        covered
+            .extend(schema.fields.keys().filter(|name| crate::check::object::glob(&rule.fields.value, name)).cloned());
+    }
+    if let Some(previous) = previous {
+        covered.extend(schema.fields.keys().filter(|f| previous.fields.contains_key(*f)).cloned());
     }
     if let Some(parent) = &object.parent {
         covered.extend(parent.value.split(" via ").nth(1).map(|f| f.trim().to_owned()));

@@ -4,9 +4,10 @@
 //! to, so its lock paths resolve). Each error is traced to the part of the draft its primary
 //! label points into: a field guess gives way to the next-best one (or to a decision), a rule to
 //! the next rule for the same key, and an object whose own lines are wrong is left out with the
-//! reason in the header. The confirm gate's own diagnostics are expected and kept.
+//! reason in the header. A guess the checker only warns about is replaced too, when there is
+//! another. The confirm gate's own diagnostics are expected and kept.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::check::{check, load_schemas};
@@ -25,38 +26,44 @@ pub fn repair(mut draft: Draft, source: &crate::check::SchemaLock, path: &Path) 
         super::fill_decisions(&mut draft, source);
         let rendered = draft.render();
         let (found, draft_id) = check_text(&rendered.text, path);
-        let mut why: BTreeMap<PartKey, String> = BTreeMap::new();
-        for diagnostic in found.iter().filter(|d| d.is_error() && d.code != Code::UnconfirmedProposal) {
+        // Each part once per round: its first diagnostic, and whether any of them is an error.
+        let mut why: BTreeMap<PartKey, (String, bool)> = BTreeMap::new();
+        for diagnostic in found.iter().filter(|d| d.code != Code::UnconfirmedProposal) {
             let span = diagnostic.primary_span().filter(|s| Some(s.source) == draft_id);
-            if let Some(part) = span.and_then(|span| rendered.part_at(span.start as usize)) {
-                if std::env::var_os("CUTOVER_PROPOSE_DEBUG").is_some() {
-                    eprintln!("repair: {part:?}: {}", diagnostic.message);
-                }
-                why.entry(PartKey::from(part)).or_insert_with(|| diagnostic.message.clone());
-            }
+            let Some(part) = span.and_then(|span| rendered.part_at(span.start as usize)) else { continue };
+            let entry = why.entry(PartKey::from(part)).or_insert_with(|| (diagnostic.message.clone(), false));
+            entry.1 |= diagnostic.is_error();
         }
-        let broken: BTreeSet<PartKey> = why.keys().cloned().collect();
-        if broken.is_empty() {
-            return (rendered, found);
-        }
+        let mut changed = false;
         let mut dropped_objects = Vec::new();
-        for part in broken {
+        for (part, (message, error)) in why {
             match part {
                 PartKey::Field(object, destination) => {
-                    if let Some(guesses) =
-                        draft.objects[object].fields.iter_mut().find(|f| f.destination == destination)
+                    let fields = &mut draft.objects[object].fields;
+                    // A guess the checker only warns about gives way when there is another.
+                    if let Some(guesses) = fields.iter_mut().find(|f| f.destination == destination)
+                        && (error || guesses.ranked.len() > 1)
                     {
                         guesses.ranked.remove(0);
+                        changed = true;
                     }
                 }
-                PartKey::Rule(object, key) => {
+                PartKey::Rule(object, key) if error => {
                     let rules = &mut draft.objects[object].rules;
                     if let Some(position) = rules.iter().position(|r| r.key == key) {
                         rules.remove(position);
+                        changed = true;
                     }
                 }
-                PartKey::Object(object) => dropped_objects.push((object, why[&PartKey::Object(object)].clone())),
+                PartKey::Object(object) if error => {
+                    dropped_objects.push((object, message));
+                    changed = true;
+                }
+                _ => {}
             }
+        }
+        if !changed {
+            return (rendered, found);
         }
         for (object, message) in dropped_objects.into_iter().rev() {
             let gone = draft.objects.remove(object);

@@ -19,7 +19,7 @@ const SYNONYMS: &[&[&str]] = &[
     &["company", "organization", "organisation", "branch"],
     &["title", "subject", "summary", "briefdescription", "headline", "brief"],
     &["body", "description", "content", "text", "html"],
-    &["created", "create", "creation", "creationdate", "date", "time"],
+    &["created", "create", "creation", "creationdate", "opened", "submitted", "reported"],
     &["email", "mail", "useremail"],
     &["phone", "telephone", "mobile"],
     &["website", "url", "web", "homepage"],
@@ -128,7 +128,7 @@ mod tests {
         assert!(concepts("operatorgroups").contains("team"));
         assert!(concepts("knowledgeItems").contains("knowledge"));
         assert_eq!(concepts("ticket_state_id"), ["status", "ticket"].map(String::from).into());
-        let (score, shared) = overlap(&concepts("created_at"), &concepts("create_date"));
+        let (score, shared) = overlap(&concepts("created_at"), &concepts("opened_on"));
         assert_eq!((score, shared), (1.0, vec!["created".to_owned()]));
     }
 }
