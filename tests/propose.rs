@@ -133,10 +133,12 @@ fn case_lock(case: &Case, dir: &Path) -> SchemaLock {
     lock
 }
 
-/// Propose for a lock written in `dir`; the draft's path.
+/// Propose for a lock written in `dir` (beside a copy of the workspace lock, so the draft names
+/// both by file name); the draft's path.
 fn draft_for(lock: &SchemaLock, dir: &Path) -> PathBuf {
     let lock_path = dir.join("source.lock.yaml");
     std::fs::write(&lock_path, cutover::report::lock::lock_to_yaml(lock, "A case of the propose tests.")).unwrap();
+    std::fs::copy(workspace_lock(), dir.join("workspace.lock.yaml")).unwrap();
     let mut sources = SourceMap::new();
     let mut sink = cutover::check::locks::intercom_model(&mut sources);
     cutover::check::locks::merge_workspace(&mut sink, read_yaml(&workspace_lock()));
@@ -144,7 +146,7 @@ fn draft_for(lock: &SchemaLock, dir: &Path) -> PathBuf {
         source: lock,
         source_path: "source.lock.yaml".to_owned(),
         sink: &sink,
-        sink_path: workspace_lock().display().to_string(),
+        sink_path: "workspace.lock.yaml".to_owned(),
         base: None,
     };
     let out = dir.join("draft.yaml");
@@ -359,4 +361,16 @@ fn extends_and_update_propose_only_what_is_new() {
             "{mode}: {errors:#?}\n{text}"
         );
     }
+}
+
+/// The draft for a generated TOPdesk helpdesk, as a reviewer reads it: scores, reasons, rules,
+/// decisions.
+#[test]
+fn the_topdesk_draft_reads_well() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = dir.path().join("generated");
+    generate(Platform::Topdesk, 20, 1, &generated).unwrap();
+    let lock: SchemaLock = read_yaml(&generated.join("topdesk.lock.yaml"));
+    let draft = std::fs::read_to_string(draft_for(&lock, dir.path())).unwrap();
+    crate::support::settings("propose").bind(|| insta::assert_snapshot!("topdesk_draft", draft));
 }

@@ -287,7 +287,11 @@ fn attribute_name(name: &str, source: &FieldSchema) -> String {
     if name.starts_with("x_") || name.starts_with("DynamicField_") {
         return name.to_owned();
     }
-    match source.label.as_deref().map(|l| words(l).join("_")).filter(|l| !l.is_empty()) {
+    let snake = |label: &str| {
+        let lower: String = label.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
+        lower.split('_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_")
+    };
+    match source.label.as_deref().map(snake).filter(|l| !l.is_empty()) {
         Some(label) => label,
         None => name.to_owned(),
     }

@@ -175,7 +175,7 @@ fn internal_guess(context: &Context, destination: &str) -> Option<Guess> {
             sentence(&flag, &flag),
             0.85,
             &flag,
-            vec![format!("`{flag}` tells a {destination} note from a reply")],
+            vec![format!("`{flag}` tells a note from a reply ({destination})")],
         ));
     }
     for (name, field) in &object.fields {
