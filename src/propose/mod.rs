@@ -212,7 +212,16 @@ fn object_draft(
             .filter(|(n, _)| n.starts_with("custom_attributes."))
             .map(|(n, f)| (n.clone(), f.clone()))
             .collect();
-        for (name, field) in object.fields.iter().filter(|(n, f)| fields::is_custom(n, f)) {
+        // A custom field the bundled mapping already reads, or leaves out on purpose (`except:`),
+        // gets no attribute of its own.
+        let mut bundled_reads = BTreeSet::new();
+        if let Some((_, spec)) = &chosen.bundled {
+            bundled_reads.extend(spec.fields.iter().flat_map(|(_, text)| fields::reads(&text.text, object)));
+            bundled_reads.extend(spec.each.iter().flat_map(|rule| rule.except.iter().map(|e| e.value.clone())));
+        }
+        for (name, field) in
+            object.fields.iter().filter(|(n, f)| fields::is_custom(n, f) && !bundled_reads.contains(*n))
+        {
             if let Some((destination, guess)) = fields::custom_attribute(name, field, allowed, &existing) {
                 by_destination.entry(destination).or_default().push(guess);
             }
