@@ -26,6 +26,7 @@ pub mod report;
 pub mod run;
 pub mod sandbox;
 pub mod scalar;
+pub mod scope;
 pub mod source;
 pub mod span;
 pub mod spec;

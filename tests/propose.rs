@@ -374,3 +374,45 @@ fn the_topdesk_draft_reads_well() {
     let draft = std::fs::read_to_string(draft_for(&lock, dir.path())).unwrap();
     crate::support::settings("propose").bind(|| insta::assert_snapshot!("topdesk_draft", draft));
 }
+
+/// `discover --report` writes the scope document: records per object, open decisions with their
+/// place, what has no mapping, and the estimate (made as if the open proposal were confirmed) with
+/// the preflight checklist; the JSON beside it says the same for tools.
+#[test]
+fn discover_report_writes_the_scope_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    let text = format!(
+        "cutover: 1\nextends: {}\nobjects:\n  contact:\n    proposed:\n      custom_attributes.partner_id: id  # 0.55: the source's own id\n",
+        root().join("tests/fixtures/run/spec.yaml").display()
+    );
+    std::fs::write(&spec, text).unwrap();
+    let report = dir.path().join("scope.md");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .arg("discover")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.path().join("discovered.lock.yaml"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let markdown = std::fs::read_to_string(&report).unwrap();
+    for expected in [
+        "# Migration scope: Run fixture",
+        "| `helpdesk.ticket` | 5 |",
+        "`contact.custom_attributes.partner_id` is only proposed",
+        "spec.yaml:6:7",
+        "- `helpdesk.stage` (3 records): no object mapping of its own",
+        "(As if every open proposal were confirmed as written.)",
+        "## Preflight checklist",
+    ] {
+        assert!(markdown.contains(expected), "{expected:?} missing:\n{markdown}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("scope.json")).unwrap()).unwrap();
+    assert_eq!(json["open_decisions"].as_array().map(Vec::len), Some(1), "{json:#}");
+    assert_eq!(json["estimate_assumes_proposals"], true);
+    assert!(json["plan"]["requests"].as_f64().is_some_and(|r| r > 0.0), "{json:#}");
+}
