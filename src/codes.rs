@@ -356,6 +356,12 @@ codes! {
         example: "state: if stage_id.fold then \"closed\" else \"open\"\n",
         fix: "Up to Odoo 15 a stage closes tickets when `is_close` is set (`fold` only folds the kanban column): use `stage_id.is_close`. From 16 on `is_close` is gone and `fold` is the closing flag.",
     }
+    /// A `proposed:` entry or a `decide:` entry left in a draft written by `cutover propose`.
+    UnconfirmedProposal = "check::unconfirmed_proposal" {
+        summary: "A guess of `cutover propose` (under `proposed:`) or a decision it left open (under `decide:`) has not been confirmed by a person; `run` refuses to start while any remains.",
+        example: "objects:\n  conversation:\n    from: helpdesk.ticket\n    to: conversation\n    proposed:\n      title: name   # 0.92: label Subject ~ title\n",
+        fix: "Review the guess and its reasons: move a right one to `fields:` (the diff shows the confirmation), change or delete a wrong one. For a `decide:` entry, map the field in `fields:`, list it in `inventory:`, or delete the entry to drop it.",
+    }
     /// `match: lower(email)` on an object that is not matched only.
     InvalidObjectRule = "check::invalid_object_rule" {
         summary: "An object combines rules that do not go together, or uses one its destination does not allow.",

@@ -17,6 +17,7 @@ mod otrs_inventory;
 mod otrs_pair;
 mod otrs_source;
 mod otrs_sql;
+mod propose;
 mod reliability;
 mod robustness;
 mod run;

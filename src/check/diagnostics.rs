@@ -251,6 +251,18 @@ pub(crate) fn dependency_cycle(cycle: &[String], at: Span, others: &[(Span, Stri
     diagnostic.help("remove one of these dependencies so an order exists")
 }
 
+pub(crate) fn unconfirmed_proposal(object: &str, field: &str, at: Span) -> Diagnostic {
+    Diagnostic::error(Code::UnconfirmedProposal, format!("`{object}.{field}` is only proposed"))
+        .primary(at, "a guess of `cutover propose`, not confirmed")
+        .help("check the score and reasons beside it, then move the entry to `fields:` (or fix or delete it); `run` refuses to start while a proposal remains")
+}
+
+pub(crate) fn undecided_field(object: &str, source: &str, field: &str, at: Span) -> Diagnostic {
+    Diagnostic::error(Code::UnconfirmedProposal, format!("no decision yet for `{source}.{field}` (object `{object}`)"))
+        .primary(at, "`cutover propose` found no good destination")
+        .help("map it in `fields:`, list it in `inventory:`, or delete this entry to leave it behind; `run` refuses to start while a decision is open")
+}
+
 pub(crate) fn duplicate_destination_field(field: &str, at: Span, first: Span) -> Diagnostic {
     Diagnostic::error(Code::DuplicateDestinationField, format!("`{field}` is written twice"))
         .primary(at, "written again here")

@@ -158,7 +158,8 @@ impl<'a> ObjectCheck<'a> {
         let flags: Vec<(Option<Expr>, &Spanned<String>)> =
             self.object.flag.iter().map(|rule| (parse(&rule.when, self.found), &rule.reason)).collect();
         let fields: Vec<(&Spanned<String>, Option<Expr>)> =
-            self.object.fields.iter().map(|(dest, text)| (dest, parse(text, self.found))).collect();
+            self.object.mapped().map(|(dest, text)| (dest, parse(text, self.found))).collect();
+        self.confirm_gate(source_object);
 
         // Flag rules hold back records where a path is null; a filter can exclude them too.
         let mut non_null = HashSet::new();
@@ -236,7 +237,8 @@ impl<'a> ObjectCheck<'a> {
             written.insert(field.destination.value.clone(), field.destination.span);
         }
         if let Some((kind, schema)) = destination {
-            self.rules_for_destination(kind, schema, !self.object.fields.is_empty() || !self.object.each.is_empty());
+            let has_fields = self.object.mapped().next().is_some() || !self.object.each.is_empty();
+            self.rules_for_destination(kind, schema, has_fields);
             for field in &typed_fields {
                 self.assign(kind, schema, field);
             }
@@ -295,7 +297,7 @@ impl<'a> ObjectCheck<'a> {
                  `ticket_part`)",
             ));
         }
-        if let Some(written) = self.object.fields.keys().find(|key| key.value == "attachments") {
+        if let Some((written, _)) = self.object.mapped().find(|(key, _)| key.value == "attachments") {
             self.found.push(diagnostics::duplicate_destination_field("attachments", spec.from.span, written.span));
         }
         let parsed_filter = spec.filter.as_ref().and_then(|text| parse(text, self.found));
@@ -428,6 +430,33 @@ impl<'a> ObjectCheck<'a> {
         }
     }
 
+    /// The confirm gate: every `proposed:` entry and every open `decide:` entry is reported, so
+    /// `run` (which refuses to start on errors) cannot move a record on a guess. A proposal that
+    /// also appears in `fields:` is a duplicate; a decision must name a field of the source.
+    fn confirm_gate(&mut self, source_object: Option<(&str, &ObjectSchema)>) {
+        for (field, _) in self.object.proposed.iter() {
+            if let Some((first, _)) = self.object.fields.get_entry(&field.value) {
+                self.found.push(diagnostics::duplicate_destination_field(&field.value, field.span, first.span));
+            }
+            self.found.push(diagnostics::unconfirmed_proposal(&self.name.value, &field.value, field.span));
+        }
+        for (field, _) in self.object.decide.iter() {
+            if let Some((owner, schema)) = source_object
+                && schema.field(&field.value).is_none()
+            {
+                let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+                self.found.push(diagnostics::unknown_field(owner, &field.value, field.span, &names));
+                continue;
+            }
+            self.found.push(diagnostics::undecided_field(
+                &self.name.value,
+                &self.object.from.value,
+                &field.value,
+                field.span,
+            ));
+        }
+    }
+
     fn parse_optional(&mut self, text: Option<&ScalarText>) -> Option<Expr> {
         text.and_then(|t| parse(t, self.found))
     }
@@ -447,7 +476,7 @@ impl<'a> ObjectCheck<'a> {
                 ));
             }
             if has_fields {
-                let at = self.object.fields.keys().next().map_or(self.object.to.span, |k| k.span);
+                let at = self.object.mapped().next().map_or(self.object.to.span, |(k, _)| k.span);
                 self.found.push(diagnostics::invalid_object_rule(
                     format!(
                         "`{kind}` records are only matched, never written, so `{}` cannot map fields",
@@ -699,7 +728,7 @@ impl<'a> ObjectCheck<'a> {
         let mut expanded = Vec::new();
         // Duplicates among hand-written fields are caught by the YAML loader; here, between
         // fields and expansions.
-        for field in self.object.fields.keys() {
+        for (field, _) in self.object.mapped() {
             written.entry(field.value.clone()).or_insert(field.span);
         }
         let Some((owner, source)) = source_object else {

@@ -21,6 +21,10 @@ pub struct Discover {
     /// Write the lock here instead of the spec's `source.schema`.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Also write the scope document for the customer here (Markdown), and beside it the same
+    /// as JSON (`.json`).
+    #[arg(long, value_name = "FILE.md")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     color: RenderColor,
 }
@@ -134,6 +138,11 @@ impl Discover {
         let header = notes.iter().fold(header, |header, note| format!("{header}\nnote: {note}"));
         if let Err(error) = std::fs::write(&out, lock_to_yaml(&lock, &header)) {
             return fail(&format!("cannot write `{}`: {error}", out.display()));
+        }
+        if let Some(report) = &self.report
+            && let Err(message) = crate::scope::write(&self.spec, report, lock.clone(), &notes)
+        {
+            return fail(&message);
         }
         let records: u64 = lock.objects.values().filter_map(|o| o.count).sum();
         let message = format!("wrote {} ({} objects, {records} records)\n", out.display(), lock.objects.len());

@@ -21,6 +21,7 @@ mod inventory;
 mod plan;
 mod prepared;
 mod preview;
+mod propose;
 mod report;
 mod rollback;
 mod run;
@@ -75,6 +76,9 @@ pub enum Command {
     Generate(generate::Generate),
     /// Print the migration plan: phases in order, preflight checklist, predicted losses, estimate.
     Plan(plan::PlanCommand),
+    /// Propose a draft spec from a source lock and a workspace lock; every guess waits for a
+    /// person to confirm it.
+    Propose(propose::ProposeCommand),
     /// Map source records with the spec and print the destination records; nothing is written.
     Preview(preview::Preview),
     /// Render sample mapped records into snapshot files for review; `--check` diffs them.
@@ -137,6 +141,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Generate(generate) => generate.execute(),
         Command::Plan(plan) => plan.execute(),
         Command::Preview(preview) => preview.execute(),
+        Command::Propose(propose) => propose.execute(),
         Command::Snapshot(snapshot) => snapshot.execute(),
         Command::Sandbox(sandbox) => sandbox.execute(),
         Command::Run(run) => run.execute(),

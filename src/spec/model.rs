@@ -201,6 +201,16 @@ pub struct ObjectSpec {
     /// Destination field → expression.
     #[serde(default)]
     pub fields: Entries<Spanned<String>, ScalarText>,
+    /// Guesses written by `cutover propose`: destination field → expression, each with its score
+    /// and reasons as a comment. They are checked like `fields:`, but `validate` reports every one
+    /// and `run` refuses to start until a person confirms it by moving it to `fields:`.
+    #[serde(default)]
+    pub proposed: Entries<Spanned<String>, ScalarText>,
+    /// Source fields `cutover propose` found no good destination for: field → what is known about
+    /// it. Each is a decision to make (map it in `fields:`, drop it, or list it in `inventory:`);
+    /// like `proposed:`, an entry left here blocks `run`.
+    #[serde(default)]
+    pub decide: Entries<Spanned<String>, Spanned<String>>,
     /// Rules that map many source fields at once (`x_studio_*`).
     #[serde(default)]
     pub each: Vec<EachRule>,
@@ -210,6 +220,13 @@ pub struct ObjectSpec {
     /// Files attached to each record, sent with it (conversation parts).
     #[serde(default)]
     pub attachments: Option<AttachmentsSpec>,
+}
+
+impl ObjectSpec {
+    /// Every destination field → expression, confirmed (`fields:`) then proposed (`proposed:`).
+    pub fn mapped(&self) -> impl Iterator<Item = (&Spanned<String>, &ScalarText)> {
+        self.fields.iter().chain(self.proposed.iter())
+    }
 }
 
 /// The files of a record: the related attachment records, their metadata as expressions over
