@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use cutover::sandbox::intercom::Sandbox;
 
 use crate::support::migration::{
-    Rehearsal, duplicates, normalize, records, sandbox_config, show, threads, write_records,
+    Rehearsal, TOKEN, duplicates, normalize, records, sandbox_config, show, threads, write_records,
 };
 use crate::support::state::fresh_postgres;
 
@@ -173,6 +173,18 @@ async fn a_dry_run_writes_files_and_sends_nothing() {
     assert!(written.lines().count() >= 5, "{written}");
     assert!(written.lines().all(|line| line.contains(r#""action":"create""#)), "{written}");
     assert!(!rehearsal.dir.path().join("state.db").exists(), "the real state is not touched");
+    // The spec named by a relative path, as typed in its own directory.
+    let relative = tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+        .args(["run", "--quiet", "--dry-run"])
+        .arg(rehearsal.spec.file_name().unwrap())
+        .current_dir(rehearsal.dir.path())
+        .env("INTERCOM_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .unwrap();
+    assert!(matches!(relative.status.code(), Some(0 | 1)), "{}", show(&relative));
+    assert!(rehearsal.dir.path().join("dry-run/dry-run.db").exists(), "the dry run's state beside its files");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -104,8 +104,8 @@ impl RunCommand {
         let dir = self.dry_run_dir.clone().unwrap_or_else(|| spec_dir(&self.spec).join("dry-run"));
         let _ = std::fs::remove_dir_all(&dir);
         let destination = file_destination(prepared, &dir)?;
-        let state = format!("sqlite:{}", dir.join("dry-run.db").display());
-        let ledger = Ledger::open(&state, &dir).await.map_err(|e| e.message)?;
+        // A relative SQLite path is taken from the directory given beside it.
+        let ledger = Ledger::open("sqlite:dry-run.db", &dir).await.map_err(|e| e.message)?;
         let code = self.migrate(prepared, &destination, &ledger).await;
         eprintln!("dry run: the records that would be written are in {}", dir.display());
         code
