@@ -593,6 +593,8 @@ impl Endpoint {
                     required: column.required
                         || column.name == "id"
                         || self.parent.is_some_and(|(_, link)| link == column.name),
+                    // The free fields (optional tabs 1 and 2) are the customer's own.
+                    custom: column.name.starts_with("optionalFields"),
                     ..FieldSchema::default()
                 };
                 (column.name.to_owned(), field)
