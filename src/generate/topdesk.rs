@@ -569,7 +569,7 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
     write_persons(&td, &mut t)?;
     write_operators(&td, &mut t)?;
     let mut trail_counter = 0;
-    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    let mut months = MonthlyNumbers::default();
     for index in 0..world.tickets {
         write_incident(&td, &mut t, &mut trail_counter, &mut months, &world.ticket(index))?;
     }
@@ -603,6 +603,21 @@ pub(super) fn generate(world: &World, dir: &Path) -> io::Result<(&'static str, V
             t.reservations,
         ],
     ))
+}
+
+/// TOPdesk's human numbers: a prefix, the year and month, and a count within that month
+/// (`I 2401 003`, `CA 2401 0003`).
+#[derive(Default)]
+struct MonthlyNumbers(BTreeMap<(i64, i64), u64>);
+
+impl MonthlyNumbers {
+    /// The next number of `prefix` for the month of `at`, the count `width` digits wide.
+    fn next(&mut self, prefix: &str, at: i64, width: usize) -> String {
+        let (y, m, _) = super::ymd(at);
+        let count = self.0.entry((y, m)).or_insert(0);
+        *count += 1;
+        format!("{prefix} {:02}{m:02} {count:0width$}", y % 100)
+    }
 }
 
 struct Topdesk<'a> {
@@ -789,7 +804,7 @@ fn write_incident(
     td: &Topdesk,
     t: &mut Tables,
     trail_counter: &mut u64,
-    months: &mut BTreeMap<(i64, i64), u64>,
+    months: &mut MonthlyNumbers,
     ticket: &Ticket,
 ) -> io::Result<()> {
     let world = td.world;
@@ -803,10 +818,7 @@ fn write_incident(
         (None, _) => ticket.sender_email.clone(),
     };
     let caller_name = customer.as_ref().map_or_else(|| caller_email.clone().unwrap_or_default(), |c| c.name.clone());
-    let (y, m, _) = super::ymd(ticket.created);
-    let counter = months.entry((y, m)).or_insert(0);
-    *counter += 1;
-    let number = format!("I {:02}{m:02} {:03}", y % 100, counter);
+    let number = months.next("I", ticket.created, 3);
     let partial = ticket.index > 0 && !world.long_threads.contains(&ticket.index) && rng.percent(3);
     let archived = ticket.status.closed() && ticket.created < WINDOW_END - 365 * DAY && rng.percent(15);
     let line = if partial {
@@ -1071,14 +1083,12 @@ fn write_incident(
 fn write_changes(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
     let world = td.world;
     let span = WINDOW_END - WINDOW_START - 30 * DAY;
-    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    let mut months = MonthlyNumbers::default();
     for n in 0..td.changes {
         let mut rng = world.rng(CHANGE, n);
         let created =
             WINDOW_START + (i128::from(n) * i128::from(span) / i128::from(td.changes)) as i64 + rng.range(0, DAY);
-        let (y, m, _) = super::ymd(created);
-        let counter = months.entry((y, m)).or_insert(0);
-        *counter += 1;
+        let number = months.next("C", created, 3);
         let simple = rng.percent(70);
         let status = if simple {
             *rng.weighted(&[
@@ -1119,7 +1129,7 @@ fn write_changes(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
         }
         t.changes
             .row_text(&td.id(CHANGE, n))
-            .text("number", Some(&format!("C {:02}{m:02} {counter:03}", y % 100)))
+            .text("number", Some(&number))
             .text("briefDescription", Some(subject))
             .html("request", Some(&request))
             .enumeration("changeType", Some(if simple { "simple" } else { "extensive" }))
@@ -1316,16 +1326,14 @@ fn write_locations(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
 /// One to three activities per change, numbered per month of their change (`CA 2401 0003`).
 fn write_change_activities(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
     let world = td.world;
-    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    let mut months = MonthlyNumbers::default();
     let mut counter = 0;
     let span = WINDOW_END - WINDOW_START - 30 * DAY;
     for n in 0..td.changes {
         let mut rng = world.rng(ACTIVITY, n);
         let created = WINDOW_START + (i128::from(n) * i128::from(span) / i128::from(td.changes)) as i64 + HOUR;
-        let (y, m, _) = super::ymd(created);
         for k in 0..rng.range(1, 4) {
-            let number = months.entry((y, m)).or_insert(0);
-            *number += 1;
+            let number = months.next("CA", created, 4);
             let authorization = k == 0 && rng.percent(30);
             let status = if authorization {
                 *rng.pick(&["authorized", "rejected", "waiting"])
@@ -1336,7 +1344,7 @@ fn write_change_activities(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
             let finished = matches!(status, "finished" | "authorized" | "rejected" | "skipped");
             t.activities
                 .row_text(&td.id(ACTIVITY, counter))
-                .text("number", Some(&format!("CA {:02}{m:02} {:04}", y % 100, *number)))
+                .text("number", Some(&number))
                 .rel_text("change", Some(&td.id(CHANGE, n)))
                 .text(
                     "briefDescription",
@@ -1380,18 +1388,16 @@ fn write_operational(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
     let world = td.world;
     let count = world.tickets / 20 + 3;
     let span = WINDOW_END - WINDOW_START - 20 * DAY;
-    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    let mut months = MonthlyNumbers::default();
     for n in 0..count {
         let mut rng = world.rng(OPERATIONAL, n);
         let created = WINDOW_START + (i128::from(n) * i128::from(span) / i128::from(count)) as i64 + rng.range(0, DAY);
-        let (y, m, _) = super::ymd(created);
-        let number = months.entry((y, m)).or_insert(0);
-        *number += 1;
+        let number = months.next("OA", created, 3);
         let start = created + rng.range(DAY, 10 * DAY);
         let status = *rng.pick(&OPERATIONAL_STATUSES);
         t.operational
             .row_text(&td.id(OPERATIONAL, n))
-            .text("number", Some(&format!("OA {:02}{m:02} {:03}", y % 100, *number)))
+            .text("number", Some(&number))
             .text(
                 "briefDescription",
                 Some(*rng.pick(&["Check the backups", "Replace the UPS batteries", "Patch the servers"])),
@@ -1418,18 +1424,16 @@ fn write_reservations(td: &Topdesk, t: &mut Tables) -> io::Result<()> {
     let world = td.world;
     let count = world.tickets / 15 + 4;
     let span = WINDOW_END - WINDOW_START - 10 * DAY;
-    let mut months: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+    let mut months = MonthlyNumbers::default();
     for n in 0..count {
         let mut rng = world.rng(RESERVATION, n);
         let slot = n / 2;
         let start = WINDOW_START + (i128::from(slot) * i128::from(span) / i128::from(count / 2 + 1)) as i64 + 9 * HOUR;
-        let (y, m, _) = super::ymd(start);
-        let number = months.entry((y, m)).or_insert(0);
-        *number += 1;
+        let number = months.next("R", start, 3);
         let requester = world.customer(rng.below(world.customers) / 10 * 10 + 1);
         t.reservations
             .row_text(&td.id(RESERVATION, n))
-            .text("number", Some(&format!("R {:02}{m:02} {:03}", y % 100, *number)))
+            .text("number", Some(&number))
             .text("briefDescription", Some(*rng.pick(&["Team meeting", "Customer visit", "Training", "Interview"])))
             .enumeration(
                 "status",
