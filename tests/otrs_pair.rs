@@ -7,14 +7,15 @@
 //! rollback.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use serde_json::{Value, json};
 
 use cutover::generate::otrs_sql::{ArticleStorage, Engine};
 use cutover::sandbox::intercom::{Sandbox, SandboxConfig};
 
-use crate::support::migration::{TOKEN, admin_and_team_ids, differences, duplicates, normalize, records, show};
+use crate::support::migration::{
+    Customer, admin_and_team_ids, differences, duplicates, normalize, outcome, records, show,
+};
 use crate::support::otrs::{OtrsDatabase, database};
 
 /// Rows of a generated table, by id.
@@ -37,44 +38,10 @@ fn agent_emails(db: &OtrsDatabase) -> HashMap<i64, String> {
         .collect()
 }
 
-struct Migration {
-    dir: tempfile::TempDir,
-    spec: std::path::PathBuf,
-    url: String,
-}
-
-impl Migration {
-    fn new(db: &OtrsDatabase, sandbox: &Sandbox) -> Migration {
-        let dir = tempfile::tempdir().unwrap();
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/otrs-to-intercom.yaml");
-        let spec = dir.path().join("customer.yaml");
-        let text = format!(
-            "cutover: 1\nextends: {}\nsource:\n  batch: 9\nsink:\n  url: {}\nstate: \"sqlite:state.db\"\n",
-            base.display(),
-            sandbox.base_url()
-        );
-        std::fs::write(&spec, text).unwrap();
-        Migration { dir, spec, url: db.url.clone() }
-    }
-
-    async fn cutover(&self, args: &[&str]) -> std::process::Output {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
-            .args(args)
-            .arg(&self.spec)
-            .current_dir(self.dir.path())
-            .env("INTERCOM_TOKEN", TOKEN)
-            .env("OTRS_DATABASE_URL", &self.url)
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .await
-            .expect("the binary runs")
-    }
-
-    async fn report(&self) -> Value {
-        let output = self.cutover(&["report", "--format", "json"]).await;
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("report is JSON ({e}): {}", show(&output)))
-    }
+/// The customer spec over `db`, into `sandbox`.
+fn migration(db: &OtrsDatabase, sandbox: &Sandbox) -> Customer {
+    let overlay = format!("source:\n  batch: 9\nsink:\n  url: {}\n", sandbox.base_url());
+    Customer::new("otrs-to-intercom.yaml", &overlay, &[("OTRS_DATABASE_URL", &db.url)])
 }
 
 /// A workspace whose teammates are the agents with an e-mail and whose teams are the queues.
@@ -97,13 +64,6 @@ async fn workspace(db: &OtrsDatabase) -> Sandbox {
     Sandbox::start(config).await.unwrap()
 }
 
-fn outcome(report: &Value, name: &str, outcome: &str) -> i64 {
-    report["objects"]
-        .as_array()
-        .and_then(|objects| objects.iter().find(|o| o["object"] == name))
-        .map_or(0, |o| o["outcomes"][outcome].as_i64().unwrap_or(0))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
     let mysql = database(Engine::MySql, 60, 11, ArticleStorage::Db, "UTC").await;
@@ -112,14 +72,14 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
     let mut kept = None;
     for db in [&mysql, &postgres] {
         let sandbox = workspace(db).await;
-        let migration = Migration::new(db, &sandbox);
-        let validate = migration.cutover(&["validate"]).await;
+        let migration = migration(db, &sandbox);
+        let validate = migration.cutover_async(&["validate"]).await;
         assert_eq!(validate.status.code(), Some(0), "{}", show(&validate));
-        let run = migration.cutover(&["run", "--quiet"]).await;
+        let run = migration.cutover_async(&["run", "--quiet"]).await;
         // 1: agents without an e-mail wait in the reconciliation queue with their tickets.
         assert_eq!(run.status.code(), Some(1), "{}", show(&run));
         assert!(duplicates(&sandbox).is_empty(), "{:?}", duplicates(&sandbox));
-        let report = migration.report().await;
+        let report = migration.report_async().await;
         assert_eq!(report["unaccounted"], json!(0), "every record is accounted for: {report:#}");
         states.push(normalize(&sandbox));
         kept = Some((sandbox, migration, report));
@@ -396,20 +356,20 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
     }
 
     // --- verify, a second run that changes nothing, rollback.
-    let verify = migration.cutover(&["verify", "--sample", "1000"]).await;
+    let verify = migration.cutover_async(&["verify", "--sample", "1000"]).await;
     assert_eq!(verify.status.code(), Some(0), "{}", show(&verify));
     assert!(String::from_utf8_lossy(&verify.stdout).contains(" 0 with mismatches"), "{}", show(&verify));
     let before = normalize(&sandbox);
-    let again = migration.cutover(&["run", "--quiet"]).await;
+    let again = migration.cutover_async(&["run", "--quiet"]).await;
     assert_eq!(again.status.code(), Some(1), "{}", show(&again));
     let after = normalize(&sandbox);
     assert!(differences(&before, &after).is_empty(), "{:?}", differences(&before, &after));
     assert!(outcome(&report, "conversation", "created") > 0);
-    let second = migration.report().await;
+    let second = migration.report_async().await;
     for object in ["contact", "company", "conversation", "part"] {
         assert_eq!(outcome(&second, object, "created"), 0, "the second run creates no {object}: {second:#}");
     }
-    let rollback = migration.cutover(&["rollback", "--quiet"]).await;
+    let rollback = migration.cutover_async(&["rollback", "--quiet"]).await;
     assert_eq!(rollback.status.code(), Some(0), "{}", show(&rollback));
     let left = sandbox.dump();
     for kind in ["contacts", "conversations", "articles", "collections"] {
@@ -427,8 +387,8 @@ async fn every_row_of_the_otrs_pair_lands_in_intercom_from_both_engines() {
 async fn a_delta_run_appends_an_article_that_did_not_touch_the_ticket() {
     let db = database(Engine::Postgres, 20, 5, ArticleStorage::Db, "UTC").await;
     let sandbox = workspace(&db).await;
-    let migration = Migration::new(&db, &sandbox);
-    let run = migration.cutover(&["run", "--quiet"]).await;
+    let migration = migration(&db, &sandbox);
+    let run = migration.cutover_async(&["run", "--quiet"]).await;
     assert!(matches!(run.status.code(), Some(0 | 1)), "{}", show(&run));
     // A ticket whose thread landed whole gets a customer follow-up, without a change of
     // `ticket.change_time`: OTRS does not bump it for every article insert.
@@ -460,9 +420,9 @@ async fn a_delta_run_appends_an_article_that_did_not_touch_the_ticket() {
         ),
     )
     .await;
-    let delta = migration.cutover(&["run", "--delta", "--quiet"]).await;
+    let delta = migration.cutover_async(&["run", "--delta", "--quiet"]).await;
     assert!(matches!(delta.status.code(), Some(0 | 1)), "{}", show(&delta));
-    let report = migration.report().await;
+    let report = migration.report_async().await;
     assert_eq!(outcome(&report, "part", "created"), 1, "{report:#}");
     assert_eq!(outcome(&report, "conversation", "created"), 0, "{report:#}");
     let after = sandbox.dump();

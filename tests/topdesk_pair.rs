@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::{Value, json};
 
@@ -18,7 +17,7 @@ use cutover::sandbox::intercom::{Sandbox, SandboxConfig};
 use cutover::sandbox::topdesk::TopdeskConfig;
 
 use crate::support::migration::{
-    TOKEN, admin_and_team_ids, differences, duplicates_by, normalize, records, show, write_records,
+    Customer, admin_and_team_ids, differences, duplicates_by, normalize, outcome, records, show, write_records,
 };
 use crate::support::topdesk::{Served, dataset};
 
@@ -64,53 +63,15 @@ async fn workspace(data: &Path) -> Sandbox {
     Sandbox::start(config).await.unwrap()
 }
 
-/// A customer spec extending the bundled one, pointed at the emulator and the sandbox.
-struct Migration {
-    dir: tempfile::TempDir,
-    spec: std::path::PathBuf,
-    topdesk: String,
-}
-
-impl Migration {
-    fn new(topdesk: &Served, sandbox: &Sandbox) -> Migration {
-        let dir = tempfile::tempdir().unwrap();
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/topdesk-to-intercom.yaml");
-        let spec = dir.path().join("customer.yaml");
-        let text = format!(
-            "cutover: 1\nextends: {}\nsource:\n  batch: 9\n  window_days: 45\nsink:\n  url: {}\nstate: \"sqlite:state.db\"\n",
-            base.display(),
-            sandbox.base_url()
-        );
-        std::fs::write(&spec, text).unwrap();
-        Migration { dir, spec, topdesk: topdesk.url() }
-    }
-
-    fn cutover(&self, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
-            .args(args)
-            .arg(&self.spec)
-            .current_dir(self.dir.path())
-            .env("INTERCOM_TOKEN", TOKEN)
-            .env("TOPDESK_URL", &self.topdesk)
-            .env("TOPDESK_LOGIN", LOGIN)
-            .env("TOPDESK_PASSWORD", PASSWORD)
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("the binary runs")
-    }
-
-    fn report(&self) -> Value {
-        let output = self.cutover(&["report", "--format", "json"]);
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("report is JSON ({e}): {}", show(&output)))
-    }
-}
-
-fn outcome(report: &Value, name: &str, outcome: &str) -> i64 {
-    report["objects"]
-        .as_array()
-        .and_then(|objects| objects.iter().find(|o| o["object"] == name))
-        .map_or(0, |o| o["outcomes"][outcome].as_i64().unwrap_or(0))
+/// The customer spec over the emulator, into `sandbox`: windows and pages smaller than the data.
+fn migration(topdesk: &Served, sandbox: &Sandbox) -> Customer {
+    let overlay = format!("source:\n  batch: 9\n  window_days: 45\nsink:\n  url: {}\n", sandbox.base_url());
+    let url = topdesk.url();
+    Customer::new(
+        "topdesk-to-intercom.yaml",
+        &overlay,
+        &[("TOPDESK_URL", &url), ("TOPDESK_LOGIN", LOGIN), ("TOPDESK_PASSWORD", PASSWORD)],
+    )
 }
 
 fn list<'a>(dump: &'a Value, key: &str) -> &'a [Value] {
@@ -135,7 +96,7 @@ fn every_object_row_of_the_topdesk_pair_lands_in_intercom() {
     let topdesk = Served::serve(TopdeskConfig::new(data.to_path_buf(), LOGIN, PASSWORD));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let sandbox = runtime.block_on(workspace(data));
-    let migration = Migration::new(&topdesk, &sandbox);
+    let migration = migration(&topdesk, &sandbox);
 
     let validate = migration.cutover(&["validate"]);
     assert_eq!(validate.status.code(), Some(0), "{}", show(&validate));
@@ -476,7 +437,7 @@ fn discover_reports_module_access() {
     let topdesk = Served::serve(config);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let sandbox = runtime.block_on(workspace(data));
-    let migration = Migration::new(&topdesk, &sandbox);
+    let migration = migration(&topdesk, &sandbox);
     let discover = migration.cutover(&["discover", "-o", "found.lock.yaml"]);
     assert_eq!(discover.status.code(), Some(0), "{}", show(&discover));
     let notes = String::from_utf8_lossy(&discover.stderr);

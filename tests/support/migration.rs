@@ -334,3 +334,72 @@ pub async fn admin_and_team_ids(sandbox: &Sandbox) -> (HashMap<String, String>, 
     let teams = get(sandbox, "teams").await;
     (ids(&admins["admins"], "email", true), ids(&teams["teams"], "name", false))
 }
+
+/// A customer spec that `extends:` a bundled one (`specs/BUNDLED`) with `overlay` (the source and
+/// sink settings of a test), in a directory of its own with SQLite state, run by the real binary
+/// with `env` (the source's secrets) besides the sandbox's token.
+pub struct Customer {
+    /// Keeps the directory alive.
+    pub dir: tempfile::TempDir,
+    /// The customer spec.
+    pub spec: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Customer {
+    /// Write the spec.
+    pub fn new(bundled: &str, overlay: &str, env: &[(&str, &str)]) -> Customer {
+        let dir = tempfile::tempdir().unwrap();
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs").join(bundled);
+        let spec = dir.path().join("customer.yaml");
+        let text = format!("cutover: 1\nextends: {}\n{overlay}state: \"sqlite:state.db\"\n", base.display());
+        std::fs::write(&spec, text).unwrap();
+        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Customer { dir, spec, env }
+    }
+
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"));
+        command
+            .args(args)
+            .arg(&self.spec)
+            .current_dir(self.dir.path())
+            .env("INTERCOM_TOKEN", TOKEN)
+            .env("NO_COLOR", "1")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(std::process::Stdio::null());
+        command
+    }
+
+    /// Run `cutover ARGS SPEC` to the end.
+    pub fn cutover(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("the binary runs")
+    }
+
+    /// The same from async code, without holding a runtime thread.
+    pub async fn cutover_async(&self, args: &[&str]) -> Output {
+        tokio::process::Command::from(self.command(args)).output().await.expect("the binary runs")
+    }
+
+    /// `cutover report --format json`.
+    pub fn report(&self) -> Value {
+        report_json(&self.cutover(&["report", "--format", "json"]))
+    }
+
+    /// The same from async code.
+    pub async fn report_async(&self) -> Value {
+        report_json(&self.cutover_async(&["report", "--format", "json"]).await)
+    }
+}
+
+fn report_json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("report is JSON ({e}): {}", show(output)))
+}
+
+/// How many records of `object` a JSON report counts under `outcome` (`created`, `merged`, …).
+pub fn outcome(report: &Value, object: &str, outcome: &str) -> i64 {
+    report["objects"]
+        .as_array()
+        .and_then(|objects| objects.iter().find(|o| o["object"] == object))
+        .map_or(0, |o| o["outcomes"][outcome].as_i64().unwrap_or(0))
+}
